@@ -1,0 +1,164 @@
+"""Scoring frameworks (评分标准) as data.
+
+A finance bureau's standard is a :class:`Framework`: blocks (一级指标) with weights, each
+holding fixed *items* the bureau defines (预算执行率, 预算调整率 …) and/or *slots* that the
+unit fills with its own indicators (产出/效益/满意度). Each item or slot names a rule kind
+(:class:`RuleKind`); the kinds are code in :mod:`jixiao.core.rules`, their parameters are
+data. Frameworks are read from YAML by :mod:`jixiao.ingest.framework_file`, which checks
+everything here before any scoring starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+from jixiao.core.model import EvaluationKind
+
+
+class RuleKind(str, Enum):
+    EXECUTION_RATE = "execution_rate"  # 预算执行率 × 分值，封顶
+    BY_DIRECTION = "by_direction"  # 按指标性质：正向/反向/等于/定性
+    POSITIVE = "positive"  # 正向 ≥
+    NEGATIVE = "negative"  # 反向 ≤（2 倍目标值归零）
+    EQUAL = "equal"  # 等于 =
+    QUALITATIVE = "qualitative"  # 定性三档
+    STEP_BANDS = "step_bands"  # 分档计分
+    PER_UNIT_DEDUCTION = "per_unit_deduction"  # 每超出 1 个单位扣 x 分
+    MANUAL = "manual"  # 评价人打分，须说明理由
+
+
+@dataclass(frozen=True)
+class StepBand:
+    """One band: applies when the value is ≤ ``max`` (or ≥ ``min``); neither = otherwise."""
+
+    score: Decimal
+    max: Decimal | None = None
+    min: Decimal | None = None
+
+    def matches(self, value: Decimal) -> bool:
+        if self.max is not None:
+            return value <= self.max
+        if self.min is not None:
+            return value >= self.min
+        return True
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule kind with its parameters; which ones apply depends on the kind."""
+
+    kind: RuleKind
+    metric: str | None = None  # for fixed items: which figure the rule reads
+    target: Decimal | None = None  # positive/negative/equal on a metric
+    bands: tuple[StepBand, ...] = ()  # step_bands, tried in order
+    absolute: bool = False  # step_bands: use |value| (a budget cut counts like a rise)
+    threshold: Decimal | None = None  # per_unit_deduction: full marks up to here
+    per: Decimal | None = None  # per_unit_deduction: size of one unit beyond threshold
+    deduct: Decimal | None = None  # per_unit_deduction: points per unit
+    below: bool = False  # per_unit_deduction: deduct for falling *below* the threshold
+
+
+@dataclass(frozen=True)
+class Item:
+    """A criterion the framework itself defines, scored from the evaluation's figures."""
+
+    id: str
+    name: str
+    weight: Decimal
+    rule: Rule
+    l2: str = ""
+    guidance: str = ""  # 评分标准 as printed in the bureau's table
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A place for the unit's own indicators, matched by their 一级指标 name."""
+
+    id: str
+    name: str
+    weight: Decimal
+    match: tuple[str, ...]  # 一级指标 names (and variants) that land here
+    l2: tuple[str, ...] = ()  # 二级指标 classes allowed here; empty = any
+    rule: Rule = Rule(kind=RuleKind.BY_DIRECTION)
+    required_l2: tuple[str, ...] = ()  # classes a good design includes (成本, 时效)
+
+
+@dataclass(frozen=True)
+class Block:
+    id: str
+    name: str
+    weight: Decimal
+    items: tuple[Item, ...] = ()
+    slots: tuple[Slot, ...] = ()
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    grade: str
+    min: Decimal
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """A figure the unit supplies because it cannot be derived (三公经费控制率 …)."""
+
+    name: str
+    label: str
+    unit: str = "%"
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    title: str
+    source: str  # legal reference (文号) or the published table it restates
+    applies_to: tuple[EvaluationKind, ...]
+    total: Decimal
+    grades: tuple[GradeBand, ...]  # highest first
+    blocks: tuple[Block, ...]
+    version: str = "1"
+    region: str = ""
+    notes: str = ""
+    metrics: tuple[MetricSpec, ...] = ()
+    #: P1 plausibility check: flag when execution is below this rate (percent)
+    low_execution_rate: Decimal = Decimal(80)
+
+    def grade_for(self, total: Decimal) -> str:
+        for band in self.grades:
+            if total >= band.min:
+                return band.grade
+        return self.grades[-1].grade
+
+    def band_for(self, grade: str) -> tuple[Decimal, Decimal | None] | None:
+        """The [min, next min) interval of ``grade``; ``None`` if the grade is unknown."""
+        upper: Decimal | None = None
+        for band in self.grades:
+            if band.grade == grade:
+                return band.min, upper
+            upper = band.min
+        return None
+
+    @property
+    def slots(self) -> tuple[tuple[Block, Slot], ...]:
+        return tuple((block, slot) for block in self.blocks for slot in block.slots)
+
+    def slot_for(self, l1: str) -> tuple[Block, Slot] | None:
+        key = normalize_l1(l1)
+        for block, slot in self.slots:
+            if key in {normalize_l1(name) for name in slot.match}:
+                return block, slot
+        return None
+
+
+def normalize_l1(name: str) -> str:
+    """"产出指标" and "产出" and " 产出指标（50分）" name the same 一级指标."""
+    text = name.strip()
+    for cut in ("（", "("):
+        if cut in text:
+            text = text.split(cut, 1)[0]
+    text = text.strip().replace(" ", "")
+    if text.endswith("指标") and len(text) > 2:
+        text = text[:-2]
+    return text

@@ -1,0 +1,336 @@
+"""Rule kinds: the small functions that turn figures into points.
+
+Each public function documents the regulation it follows. They are pure, work on
+``Decimal`` and never return more than the weight nor less than zero. The scoring module
+(:mod:`jixiao.core.scoring`) picks the function named by a framework's ``rule.kind``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+from jixiao.core.framework import Rule, RuleKind
+from jixiao.core.model import Indicator, Tier
+from jixiao.core.numbers import HUNDRED, ZERO, fmt, score
+from jixiao.core.values import Direction, Measure, MeasureKind, comparable, normalize_text
+
+TWO = Decimal(2)
+
+
+class Flag(str, Enum):
+    """Why a rule could not simply apply; the checker turns each into a finding."""
+
+    MISSING_WEIGHT = "missing_weight"
+    NO_TARGET = "no_target"
+    NO_ACTUAL = "no_actual"
+    UNCOMPARABLE = "uncomparable"
+    NO_TIER = "no_tier"
+    TIER_OUT_OF_BAND = "tier_out_of_band"
+    MANUAL_MISSING = "manual_missing"
+    MANUAL_WITHOUT_REASON = "manual_without_reason"
+    METRIC_MISSING = "metric_missing"
+    FELL_BACK_TO_STATED = "fell_back_to_stated"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    score: Decimal
+    why: str  # the explanation: rule, figures, formula and why points were lost
+    flags: tuple[Flag, ...] = ()
+
+
+def _cap(value: Decimal, weight: Decimal) -> Decimal:
+    return max(ZERO, min(weight, value))
+
+
+# --- the formulas ---------------------------------------------------------------------
+
+
+def positive_points(target: Decimal, actual: Decimal, weight: Decimal) -> Decimal:
+    """正向指标 (≥): actual ≥ target → full marks, else weight × actual ÷ target.
+
+    财预〔2020〕10号 附件: 完成指标值的记满分，未完成的按完成比例计分；不因超额加分.
+    A target of 0 is met by any actual ≥ 0.
+    """
+    if actual >= target:
+        return weight
+    if target <= ZERO:
+        return ZERO
+    return _cap(weight * actual / target, weight)
+
+
+def negative_points(target: Decimal, actual: Decimal, weight: Decimal) -> Decimal:
+    """反向指标 (≤, e.g. cost): ≤ target full; t < a < 2t → w·(1 − (a − t) ÷ t); ≥ 2t → 0.
+
+    With a target of 0 any actual above 0 scores nothing.
+    """
+    if actual <= target:
+        return weight
+    if target <= ZERO or actual >= TWO * target:
+        return ZERO
+    return _cap(weight * (1 - (actual - target) / target), weight)
+
+
+def equal_points(target: Decimal, actual: Decimal, weight: Decimal) -> Decimal:
+    """等于 (=): scored as 正向 when target > 0; with target 0, actual ≤ 0 → full else 0."""
+    if target == ZERO:
+        return weight if actual <= ZERO else ZERO
+    return positive_points(target, actual, weight)
+
+
+def execution_points(rate: Decimal, weight: Decimal) -> Decimal:
+    """预算执行率得分 = 执行率 × 分值, capped at the weight (财预〔2020〕10号)."""
+    return _cap(weight * rate / HUNDRED, weight)
+
+
+TIER_BANDS: dict[Tier, tuple[Decimal, Decimal]] = {
+    Tier.ACHIEVED: (Decimal("0.8"), Decimal(1)),
+    Tier.PARTIAL: (Decimal("0.6"), Decimal("0.8")),
+    Tier.NOT_ACHIEVED: (ZERO, Decimal("0.6")),
+}
+
+
+def tier_band(tier: Tier, weight: Decimal) -> tuple[Decimal, Decimal]:
+    """The points allowed in a qualitative tier: 达成 80–100%, 部分达成 60–<80%, 未达成 0–<60%."""
+    low, high = TIER_BANDS[tier]
+    return weight * low, weight * high
+
+
+def in_tier(tier: Tier, points: Decimal, weight: Decimal) -> bool:
+    low, high = tier_band(tier, weight)
+    if tier is Tier.ACHIEVED:
+        return low <= points <= high
+    return low <= points < high
+
+
+# --- indicators -----------------------------------------------------------------------
+
+_MET_WORDS = {"达成", "达到", "完成", "已完成", "全部完成", "是", "有效", "达标", "良好", "好", "满意", "显著"}
+_NOT_MET_WORDS = {"未达成", "未完成", "否", "无效", "不达标", "未达标", "差"}
+
+
+def infer_tier(target: Measure, actual: Measure) -> Tier | None:
+    """A tier read from the words, when the unit gave none: "有效"/"有效" → 达成."""
+    if actual.is_blank:
+        return None
+    said = normalize_text(actual.text)
+    if said in _NOT_MET_WORDS:
+        return Tier.NOT_ACHIEVED
+    if said == normalize_text(target.text) or said in _MET_WORDS:
+        return Tier.ACHIEVED
+    return None
+
+
+def score_indicator(indicator: Indicator, rule: Rule) -> Outcome:
+    """Score a unit indicator under a slot's rule (normally ``by_direction``)."""
+    weight = indicator.weight
+    if weight is None:
+        return _fallback(indicator, ZERO, "未填报分值（权重），无法按规则计分", Flag.MISSING_WEIGHT)
+    kind = RuleKind(indicator.rule) if indicator.rule else rule.kind
+    if kind is RuleKind.MANUAL:
+        return _manual(indicator.judged_score, indicator.justification, weight)
+    direction = _direction_for(kind, indicator)
+    if direction is Direction.QUALITATIVE:
+        return _qualitative(indicator, weight)
+    return _quantitative(indicator, direction, weight)
+
+
+def _direction_for(kind: RuleKind, indicator: Indicator) -> Direction:
+    forced = {
+        RuleKind.POSITIVE: Direction.GE,
+        RuleKind.NEGATIVE: Direction.LE,
+        RuleKind.EQUAL: Direction.EQ,
+        RuleKind.QUALITATIVE: Direction.QUALITATIVE,
+    }
+    return forced.get(kind, indicator.effective_direction)
+
+
+def _fallback(indicator: Indicator, weight: Decimal, reason: str, flag: Flag) -> Outcome:
+    """Cannot apply the rule: keep the unit's own score if it printed one, else zero."""
+    stated = indicator.stated_score
+    if stated is not None:
+        kept = _cap(stated, weight) if weight > ZERO else stated
+        why = f"{reason}；沿用填报得分 {fmt(stated)} 分"
+        return Outcome(kept, why, (flag, Flag.FELL_BACK_TO_STATED))
+    return Outcome(ZERO, f"{reason}；按 0 分计", (flag,))
+
+
+def _quantitative(indicator: Indicator, direction: Direction, weight: Decimal) -> Outcome:
+    target, actual = indicator.target, indicator.actual
+    if target.is_blank:
+        return _fallback(indicator, weight, "未填报年度指标值", Flag.NO_TARGET)
+    if actual.is_blank:
+        return Outcome(ZERO, f"未填报实际完成值，按 0 分计（分值 {fmt(weight)}）", (Flag.NO_ACTUAL,))
+    pair = comparable(target, actual)
+    if pair is None:
+        reason = f"目标值“{target.text}”与实际值“{actual.text}”无法按数值比较（单位或类型不一致）"
+        return _fallback(indicator, weight, reason, Flag.UNCOMPARABLE)
+    t, a = pair
+    if target.kind is MeasureKind.DATE:
+        return _deadline(target, actual, t, a, weight)
+    if direction is Direction.LE:
+        return _negative(target, actual, t, a, weight)
+    return _positive(direction, target, actual, t, a, weight)
+
+
+def _shown(measure: Measure) -> str:
+    """A value as people read it, without its comparison sign ("≥95%" → "95%")."""
+    if measure.value is not None and measure.kind is MeasureKind.NUMBER:
+        return f"{fmt(measure.value)}{measure.unit}"
+    return measure.text
+
+
+def _positive(
+    direction: Direction, target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal
+) -> Outcome:
+    name = "等于指标（按正向计）" if direction is Direction.EQ else "正向指标"
+    if direction is Direction.EQ and t == ZERO:
+        points = equal_points(t, a, w)
+        verdict = "达到" if points == w else "未达到"
+        return Outcome(points, f"{name}：目标值为 0，实际值 {_shown(actual)} {verdict}，得 {fmt(points)} 分")
+    points = score(positive_points(t, a, w))
+    if a >= t:
+        extra = "；超过目标值未加分" if a > t else ""
+        return Outcome(points, f"{name}：实际值 {_shown(actual)} ≥ 目标值 {_shown(target)}，得满分 {fmt(w)} 分{extra}")
+    if t <= ZERO:
+        return Outcome(ZERO, f"{name}：目标值 {_shown(target)} 不大于 0 且未达到，得 0 分")
+    return Outcome(
+        points,
+        f"{name}：实际值 {_shown(actual)} < 目标值 {_shown(target)}，"
+        f"得分 = {fmt(w)} × {fmt(a)} ÷ {fmt(t)} = {fmt(points)} 分，扣 {fmt(w - points)} 分（未达到目标）",
+    )
+
+
+def _negative(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> Outcome:
+    points = score(negative_points(t, a, w))
+    if a <= t:
+        return Outcome(points, f"反向指标：实际值 {_shown(actual)} ≤ 目标值 {_shown(target)}，得满分 {fmt(w)} 分")
+    if t <= ZERO or a >= TWO * t:
+        return Outcome(
+            ZERO,
+            f"反向指标：实际值 {_shown(actual)} 达到或超过目标值 {_shown(target)} 的 2 倍（或目标为 0），"
+            f"得 0 分，扣 {fmt(w)} 分",
+        )
+    return Outcome(
+        points,
+        f"反向指标：实际值 {_shown(actual)} 超过目标值 {_shown(target)}，"
+        f"得分 = {fmt(w)} × (1 − ({fmt(a)} − {fmt(t)}) ÷ {fmt(t)}) = {fmt(points)} 分，"
+        f"扣 {fmt(w - points)} 分（超出目标）",
+    )
+
+
+def _deadline(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> Outcome:
+    if a <= t:
+        return Outcome(w, f"时效指标：实际完成时间 {actual.text} 不晚于目标 {target.text}，得满分 {fmt(w)} 分")
+    return Outcome(
+        ZERO, f"时效指标：实际完成时间 {actual.text} 晚于目标 {target.text}，得 0 分，扣 {fmt(w)} 分"
+    )
+
+
+def _qualitative(indicator: Indicator, weight: Decimal) -> Outcome:
+    tier = indicator.tier
+    inferred = False
+    if tier is None:
+        tier = infer_tier(indicator.target, indicator.actual)
+        inferred = tier is not None
+    judged = indicator.judged_score if indicator.judged_score is not None else indicator.stated_score
+    if tier is None:
+        if judged is None:
+            return Outcome(ZERO, "定性指标未选择档位、未给出得分，按 0 分计", (Flag.NO_TIER,))
+        points = _cap(judged, weight)
+        return Outcome(points, f"定性指标未选择档位，采用评价得分 {fmt(points)} 分（无法核对档位区间）", (Flag.NO_TIER,))
+    low, high = tier_band(tier, weight)
+    how = f"实际“{indicator.actual.text}”与目标“{indicator.target.text}”一致，视为" if inferred else ""
+    band = f"{fmt(score(low))}–{fmt(score(high))} 分"
+    if judged is None:
+        points = high if tier is Tier.ACHIEVED else low
+        why = f"定性指标：{how}“{tier.label}”（区间 {band}），未给出评分，取 {fmt(score(points))} 分"
+        return Outcome(score(points), why)
+    points = _cap(judged, weight)
+    if not in_tier(tier, points, weight):
+        why = f"定性指标：档位“{tier.label}”允许 {band}，评价得分 {fmt(points)} 分不在区间内"
+        return Outcome(points, why, (Flag.TIER_OUT_OF_BAND,))
+    lost = f"，扣 {fmt(weight - points)} 分" if points < weight else ""
+    return Outcome(points, f"定性指标：{how}“{tier.label}”（区间 {band}），评价得分 {fmt(points)} 分{lost}")
+
+
+def _manual(judged: Decimal | None, reason: str, weight: Decimal) -> Outcome:
+    """人工评分: the evaluator's score, which must come with a written justification."""
+    if judged is None:
+        return Outcome(ZERO, "人工评分项未给出得分，按 0 分计", (Flag.MANUAL_MISSING,))
+    points = _cap(judged, weight)
+    if not reason.strip():
+        return Outcome(points, f"人工评分 {fmt(points)} 分，但未说明理由", (Flag.MANUAL_WITHOUT_REASON,))
+    return Outcome(points, f"人工评分 {fmt(points)} 分（满分 {fmt(weight)}）；理由：{reason.strip()}")
+
+
+# --- framework items ------------------------------------------------------------------
+
+
+def score_metric(
+    rule: Rule, weight: Decimal, value: Decimal | None, formula: str, judged: tuple[Decimal, str] | None
+) -> Outcome:
+    """Score a framework item from a metric value (or a judgement for ``manual``)."""
+    if rule.kind is RuleKind.MANUAL:
+        return _manual(judged[0] if judged else None, judged[1] if judged else "", weight)
+    if value is None:
+        return Outcome(ZERO, f"{formula}；按 0 分计", (Flag.METRIC_MISSING,))
+    if rule.kind is RuleKind.EXECUTION_RATE:
+        points = score(execution_points(value, weight))
+        capped = "（超过 100% 按 100% 计）" if value > HUNDRED else ""
+        lost = f"，扣 {fmt(weight - points)} 分" if points < weight else ""
+        why = f"{formula}；得分 = {fmt(weight)} × min(执行率, 100%){capped} = {fmt(points)} 分{lost}"
+        return Outcome(points, why)
+    if rule.kind is RuleKind.STEP_BANDS:
+        return _step_bands(rule, weight, value, formula)
+    if rule.kind is RuleKind.PER_UNIT_DEDUCTION:
+        return _per_unit(rule, weight, value, formula)
+    return _metric_direction(rule, weight, value, formula)
+
+
+def _metric_direction(rule: Rule, weight: Decimal, value: Decimal, formula: str) -> Outcome:
+    target = rule.target if rule.target is not None else HUNDRED
+    if rule.kind is RuleKind.NEGATIVE:
+        points = score(negative_points(target, value, weight))
+        return Outcome(points, f"{formula}；反向，目标 ≤ {fmt(target)}，得 {fmt(points)} 分")
+    points = score(equal_points(target, value, weight) if rule.kind is RuleKind.EQUAL else positive_points(target, value, weight))
+    return Outcome(points, f"{formula}；正向，目标 ≥ {fmt(target)}，得 {fmt(points)} 分")
+
+
+def _step_bands(rule: Rule, weight: Decimal, value: Decimal, formula: str) -> Outcome:
+    """分档计分 (e.g. 预算调整率 0 → 3 分, ≤10% → 2 分 …, 湖南参考表)."""
+    probe = abs(value) if rule.absolute else value
+    for band in rule.bands:
+        if band.matches(probe):
+            points = _cap(band.score, weight)
+            if band.max is not None:
+                cond = f"≤ {fmt(band.max)}"
+            elif band.min is not None:
+                cond = f"≥ {fmt(band.min)}"
+            else:
+                cond = "其他情况"
+            shown = f"|{fmt(value, 2)}|" if rule.absolute else fmt(value, 2)
+            lost = f"，扣 {fmt(weight - points)} 分" if points < weight else ""
+            return Outcome(points, f"{formula}；{shown} 落在档位“{cond}”，得 {fmt(points)} 分{lost}")
+    return Outcome(ZERO, f"{formula}；不在任何档位内，得 0 分")
+
+
+def _per_unit(rule: Rule, weight: Decimal, value: Decimal, formula: str) -> Outcome:
+    """每超出（或低于）阈值 ``per`` 扣 ``deduct`` 分，扣完为止 (e.g. 三公经费控制率)."""
+    threshold = rule.threshold if rule.threshold is not None else HUNDRED
+    per = rule.per if rule.per is not None else Decimal(1)
+    deduct = rule.deduct if rule.deduct is not None else Decimal(1)
+    gap = threshold - value if rule.below else value - threshold
+    if gap <= ZERO:
+        side = "不低于" if rule.below else "不超过"
+        return Outcome(weight, f"{formula}；{side} {fmt(threshold)}，得满分 {fmt(weight)} 分")
+    units = -(-gap // per)  # ceiling: a started unit counts
+    points = _cap(weight - units * deduct, weight)
+    side = "低于" if rule.below else "超出"
+    return Outcome(
+        points,
+        f"{formula}；{side} {fmt(threshold)} 共 {fmt(gap, 2)}，按每 {fmt(per)} 扣 {fmt(deduct)} 分，"
+        f"扣 {fmt(weight - points)} 分，得 {fmt(points)} 分",
+    )

@@ -1,0 +1,205 @@
+"""Reading the values people write in indicator cells.
+
+Real tables carry "≧735人次", "═100%", ">=21933人", "1.2万亩", "有效", "2023年12月",
+full-width digits, thousands separators and blanks. :func:`parse_measure` turns such text
+into a :class:`Measure`; it never raises, and keeps the original text for explanations.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+from jixiao.core.numbers import to_decimal
+
+
+class Direction(str, Enum):
+    """指标性质: how the actual value is compared with the target."""
+
+    GE = "ge"  # 正向指标 ≥
+    LE = "le"  # 反向指标 ≤
+    EQ = "eq"  # 等于 =
+    QUALITATIVE = "qualitative"  # 定性
+
+    @property
+    def label(self) -> str:
+        return _DIRECTION_LABELS[self]
+
+
+_DIRECTION_LABELS = {
+    Direction.GE: "≥",
+    Direction.LE: "≤",
+    Direction.EQ: "=",
+    Direction.QUALITATIVE: "定性",
+}
+
+
+class MeasureKind(str, Enum):
+    NUMBER = "number"
+    DATE = "date"
+    TEXT = "text"
+    BLANK = "blank"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A target or actual value as written, with what could be read from it.
+
+    ``value`` is the number (a percentage stays 95 for "95%"); for dates it is the
+    sortable ``yyyymmdd`` number so that "2023年10月" < "2023年12月".
+    """
+
+    text: str
+    kind: MeasureKind
+    value: Decimal | None = None
+    unit: str = ""
+    relation: Direction | None = None
+
+    @property
+    def is_blank(self) -> bool:
+        return self.kind is MeasureKind.BLANK
+
+
+BLANK = Measure(text="", kind=MeasureKind.BLANK)
+
+# Longest first, so that ">=" wins over ">".
+_RELATIONS: tuple[tuple[str, Direction], ...] = (
+    ("大于等于", Direction.GE),
+    ("不低于", Direction.GE),
+    ("不少于", Direction.GE),
+    ("不小于", Direction.GE),
+    ("至少", Direction.GE),
+    ("小于等于", Direction.LE),
+    ("不高于", Direction.LE),
+    ("不超过", Direction.LE),
+    ("不多于", Direction.LE),
+    ("不大于", Direction.LE),
+    ("控制在", Direction.LE),
+    (">=", Direction.GE),
+    ("=>", Direction.GE),
+    ("<=", Direction.LE),
+    ("=<", Direction.LE),
+    ("==", Direction.EQ),
+    ("≥", Direction.GE),
+    ("≧", Direction.GE),
+    ("⩾", Direction.GE),
+    ("≤", Direction.LE),
+    ("≦", Direction.LE),
+    ("⩽", Direction.LE),
+    ("═", Direction.EQ),
+    ("=", Direction.EQ),
+    ("等于", Direction.EQ),
+    (">", Direction.GE),
+    ("大于", Direction.GE),
+    ("<", Direction.LE),
+    ("小于", Direction.LE),
+)
+_SUFFIX_RELATIONS: tuple[tuple[str, Direction], ...] = (
+    ("以上", Direction.GE),
+    ("及以上", Direction.GE),
+    ("以内", Direction.LE),
+    ("以下", Direction.LE),
+    ("及以下", Direction.LE),
+)
+
+_NUMBER = re.compile(r"^([-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+)(.*)$")
+_DATE = re.compile(r"^(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月)?(?:\s*(\d{1,2})\s*日?)?(?:底|末|前|内)?$")
+_YEAR_END = re.compile(r"^(\d{4})\s*年\s*(?:底|末|年底|年末)(?:前)?$")
+_PLAIN_YEAR = re.compile(r"^(\d{4})\s*年$")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (full-width → half-width) plus the look-alike symbols NFKC keeps."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = folded.replace("\u3000", " ").replace("％", "%").replace("﹪", "%")
+    return folded.strip()
+
+
+def split_relation(text: str) -> tuple[Direction | None, str]:
+    """Take a leading (or trailing, like "95%以上") comparison off ``text``."""
+    for symbol, direction in _RELATIONS:
+        if text.startswith(symbol):
+            return direction, text[len(symbol):].strip()
+    for symbol, direction in _SUFFIX_RELATIONS:
+        if text.endswith(symbol) and len(text) > len(symbol):
+            return direction, text[: -len(symbol)].strip()
+    return None, text
+
+
+def parse_measure(raw: object) -> Measure:
+    """Read a cell's value. Numbers (int/Decimal) pass through; text is parsed."""
+    if raw is None:
+        return BLANK
+    if isinstance(raw, bool):
+        return Measure(text="是" if raw else "否", kind=MeasureKind.TEXT)
+    if isinstance(raw, (int, Decimal)):
+        number = to_decimal(raw)
+        return Measure(text=str(raw), kind=MeasureKind.NUMBER, value=number)
+    original = str(raw)
+    text = normalize_text(original)
+    if not text or text in {"-", "—", "/", "无", "空"}:
+        return Measure(text=original.strip(), kind=MeasureKind.BLANK)
+    relation, rest = split_relation(text)
+    date_value = _parse_date(rest)
+    if date_value is not None:
+        return Measure(original.strip(), MeasureKind.DATE, date_value, "", relation)
+    match = _NUMBER.match(rest)
+    if match:
+        number = to_decimal(match.group(1))
+        unit = match.group(2).strip()
+        if number is not None and _plausible_unit(unit):
+            return Measure(original.strip(), MeasureKind.NUMBER, number, unit, relation)
+    return Measure(text=original.strip(), kind=MeasureKind.TEXT, relation=relation)
+
+
+def _plausible_unit(unit: str) -> bool:
+    # "2个月内完成" is a sentence, not a number with a unit; "…" marks text cut off.
+    return len(unit) <= 8 and "…" not in unit and not any(ch.isdigit() for ch in unit)
+
+
+def _parse_date(text: str) -> Decimal | None:
+    match = _DATE.match(text)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        day = int(match.group(3)) if match.group(3) else 31 if text.endswith(("底", "末")) else 0
+        if 1900 <= year <= 2200 and 1 <= month <= 12 and 0 <= day <= 31:
+            return Decimal(year * 10000 + month * 100 + day)
+        return None
+    match = _YEAR_END.match(text)
+    if match:
+        return Decimal(int(match.group(1)) * 10000 + 1231)
+    match = _PLAIN_YEAR.match(text)
+    if match and 1900 <= int(match.group(1)) <= 2200:
+        return Decimal(int(match.group(1)) * 10000 + 1231)
+    return None
+
+
+# Unit prefixes that scale a number: "1.5万米" = 15000米.
+_SCALE_PREFIXES = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
+
+
+def comparable(target: Measure, actual: Measure) -> tuple[Decimal, Decimal] | None:
+    """Target and actual as numbers in one unit, or ``None`` when they cannot be compared.
+
+    A blank unit on one side takes the other side's unit; "万米" against "米" is scaled.
+    """
+    if target.value is None or actual.value is None:
+        return None
+    if target.kind is not actual.kind:
+        return None
+    if target.unit == actual.unit or not target.unit or not actual.unit:
+        return target.value, actual.value
+    t_scale, t_base = _split_scale(target.unit)
+    a_scale, a_base = _split_scale(actual.unit)
+    if t_base == a_base:
+        return target.value * t_scale, actual.value * a_scale
+    return None
+
+
+def _split_scale(unit: str) -> tuple[Decimal, str]:
+    if len(unit) > 1 and unit[0] in _SCALE_PREFIXES:
+        return _SCALE_PREFIXES[unit[0]], unit[1:]
+    return Decimal(1), unit

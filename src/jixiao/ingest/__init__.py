@@ -1,0 +1,1 @@
+"""Files in: evaluation YAML/JSON, frameworks, self-evaluation tables (.xlsx/.csv)."""

@@ -1,0 +1,158 @@
+"""Evaluation files (YAML or JSON) → :class:`jixiao.core.model.Evaluation`.
+
+The file format is documented in docs/file-formats.md. Enumerations accept their English
+code or the Chinese term people write (``kind: 部门整体``, ``direction: ≥``, ``tier: 达成年度指标``);
+targets and actual values are read with :func:`jixiao.core.values.parse_measure`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields, is_dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jixiao.core.model import TIER_LABELS, Evaluation
+from jixiao.core.values import Direction, Measure, parse_measure
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.textfile import load_data
+from jixiao.ingest.validation import validate
+
+KIND_ALIASES = {
+    "部门整体": "department",
+    "部门整体支出": "department",
+    "部门": "department",
+    "项目": "project",
+    "项目支出": "project",
+}
+DIRECTION_ALIASES = {
+    "≥": "ge", ">=": "ge", "≧": "ge", "正向": "ge", "正向指标": "ge",
+    "≤": "le", "<=": "le", "≦": "le", "反向": "le", "反向指标": "le",
+    "=": "eq", "＝": "eq", "═": "eq", "等于": "eq",
+    "定性": "qualitative", "定性指标": "qualitative",
+}  # fmt: skip
+TIER_ALIASES = {label: tier.value for tier, label in TIER_LABELS.items()} | {
+    "达成": "achieved",
+    "部分达成": "partial",
+    "未达成": "not_achieved",
+}
+SOURCE_ALIASES = {"问卷": "survey", "问卷调查": "survey", "调查": "survey", "无": "none", "其他": "other"}
+UNIT_ALIASES = {"wan": "万元", "yuan": "元"}
+MEASURE_FIELDS = ("target", "actual")
+
+
+def load_evaluation(path: str | Path) -> Evaluation:
+    """Read and validate one evaluation file; raises :class:`InputError` in Chinese."""
+    file = Path(path)
+    data = load_data(file)
+    return parse_evaluation(data, str(file))
+
+
+def parse_evaluation(data: Any, file: str = "") -> Evaluation:
+    if not isinstance(data, dict):
+        raise InputError("文件顶层应为键值对（对象），如 kind: 部门整体", file=file)
+    prepared = _prepare(data, file)
+    evaluation = validate(Evaluation, prepared, file)
+    check_amounts(evaluation, file)
+    return evaluation
+
+
+def _alias(value: Any, table: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return table.get(value.strip(), value.strip())
+    return value
+
+
+def _prepare(data: dict[str, Any], file: str) -> dict[str, Any]:
+    """Map Chinese aliases to codes and read measure text; the rest is pydantic's job."""
+    out = dict(data)
+    out.pop("schema", None)  # a version tag for people and future migrations
+    out["kind"] = _alias(out.get("kind"), KIND_ALIASES)
+    for key in ("judgements", "metrics", "sources"):
+        if isinstance(out.get(key), dict):
+            out[key] = list(out[key].items())
+    budget = out.get("budget")
+    if isinstance(budget, dict) and "unit" in budget:
+        budget = dict(budget, unit=_alias(budget["unit"], UNIT_ALIASES))
+        out["budget"] = budget
+    satisfaction = out.get("satisfaction")
+    if isinstance(satisfaction, dict) and "source" in satisfaction:
+        out["satisfaction"] = dict(satisfaction, source=_alias(satisfaction["source"], SOURCE_ALIASES))
+    indicators = out.get("indicators")
+    if isinstance(indicators, list):
+        out["indicators"] = [_prepare_indicator(item, i, file) for i, item in enumerate(indicators)]
+    narrative = out.get("narrative")
+    if isinstance(narrative, dict) and isinstance(narrative.get("problems"), list):
+        problems = [{"problem": p} if isinstance(p, str) else p for p in narrative["problems"]]
+        out["narrative"] = dict(narrative, problems=problems)
+    return out
+
+
+def _prepare_indicator(item: Any, index: int, file: str) -> Any:
+    if not isinstance(item, dict):
+        return item
+    prepared = dict(item)
+    for key in MEASURE_FIELDS:
+        if key in prepared and not isinstance(prepared[key], dict):
+            raw = prepared[key]
+            if raw is not None and not isinstance(raw, (str, int, Decimal)):
+                raise InputError("应为文本或数字", file=file, location=f"indicators[{index}].{key}")
+            prepared[key] = measure_dict(parse_measure(raw))
+    if "direction" in prepared:
+        prepared["direction"] = _alias(prepared["direction"], DIRECTION_ALIASES)
+    if "tier" in prepared:
+        prepared["tier"] = _alias(prepared["tier"], TIER_ALIASES)
+    return prepared
+
+
+def measure_dict(measure: Measure) -> dict[str, Any]:
+    return asdict(measure)
+
+
+_NON_NEGATIVE_PATHS = ("budget", "unit.assets", "unit.staffing")
+
+
+def check_amounts(evaluation: Evaluation, file: str) -> None:
+    """Refuse negative amounts and weights, and impossible years, naming the field."""
+    if not 1990 <= evaluation.year <= 2100:
+        raise InputError(f"年度 {evaluation.year} 不在合理范围（1990–2100）", file=file, location="year")
+    for path, value in _walk_numbers(evaluation.budget, "budget"):
+        _non_negative(value, path, file)
+    for path, value in _walk_numbers(evaluation.unit.assets, "unit.assets"):
+        _non_negative(value, path, file)
+    for path, value in _walk_numbers(evaluation.unit.staffing, "unit.staffing"):
+        _non_negative(value, path, file)
+    for index, indicator in enumerate(evaluation.indicators):
+        base = f"indicators[{index}]"
+        if not indicator.name.strip():
+            raise InputError("三级指标名称不能为空", file=file, location=f"{base}.name")
+        for name in ("weight", "judged_score", "stated_score"):
+            value = getattr(indicator, name)
+            if value is not None:
+                _non_negative(value, f"{base}.{name}", file)
+    value = evaluation.satisfaction.value
+    if value is not None and not Decimal(0) <= value <= Decimal(100):
+        raise InputError("满意度应在 0–100（%）之间", file=file, location="satisfaction.value")
+
+
+def _non_negative(value: Decimal | int, path: str, file: str) -> None:
+    if value < 0:
+        raise InputError(f"不能为负数（现为 {value}）", file=file, location=path)
+
+
+def _walk_numbers(obj: Any, path: str) -> list[tuple[str, Decimal | int]]:
+    found: list[tuple[str, Decimal | int]] = []
+    if is_dataclass(obj):
+        for field in fields(obj):
+            found += _walk_numbers(getattr(obj, field.name), f"{path}.{field.name}")
+    elif isinstance(obj, tuple):
+        for i, part in enumerate(obj):
+            found += _walk_numbers(part, f"{path}[{i}]")
+    elif isinstance(obj, (Decimal, int)) and not isinstance(obj, bool):
+        found.append((path, obj))
+    return found
+
+
+def direction_of(text: str) -> Direction | None:
+    code = DIRECTION_ALIASES.get(text.strip())
+    return Direction(code) if code else None

@@ -1,0 +1,116 @@
+"""Reading YAML and JSON text safely: size limits, Decimal numbers, Chinese errors."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jixiao.ingest.errors import MAX_FILE_BYTES, InputError
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """SafeLoader whose floats are Decimals (money never passes through binary floats)."""
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    lowered = text.lower()
+    if lowered in {".nan", ".inf", "-.inf", "+.inf"}:
+        raise yaml.constructor.ConstructorError(None, None, f"不支持的数值 {text}", node.start_mark)
+    return Decimal(text)
+
+
+def _no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"键“{key}”重复出现", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_DecimalLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, refusing directories, missing files and oversized files."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise InputError("文件不存在或无法读取，请检查路径", file=str(path)) from None
+    if not path.is_file():
+        raise InputError("不是普通文件", file=str(path))
+    if size > limit:
+        raise InputError(
+            f"文件大小 {size / 1048576:.1f} MB 超过上限 {limit / 1048576:.0f} MB，请拆分或精简后再导入",
+            file=str(path),
+        )
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"读取失败：{error.strerror}", file=str(path)) from None
+
+
+def decode(data: bytes, file: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("文件编码无法识别，请另存为 UTF-8 编码", file=file)
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        problem = error.problem or str(error)
+        raise InputError(f"YAML 格式错误：{_yaml_problem(problem)}", file=file, location=where) from None
+    except (yaml.YAMLError, ValueError, RecursionError, ArithmeticError) as error:
+        raise InputError(f"YAML 格式错误：{error}", file=file) from None
+
+
+def _yaml_problem(problem: str) -> str:
+    known = {
+        "could not find expected ':'": "缺少冒号“:”",
+        "found character '\\t' that cannot start any token": "不能用制表符缩进，请改用空格",
+        "mapping values are not allowed here": "此处不能出现“键: 值”，请检查缩进或给文本加引号",
+        "found undefined alias": "引用了未定义的锚点",
+    }
+    for english, chinese in known.items():
+        if problem.startswith(english):
+            return chinese
+    return problem
+
+
+def parse_json(text: str, file: str) -> Any:
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        where = f"第 {error.lineno} 行第 {error.colno} 列"
+        raise InputError(f"JSON 格式错误：{error.msg}", file=file, location=where) from None
+    except (ValueError, RecursionError) as error:
+        raise InputError(f"JSON 格式错误：{error}", file=file) from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"不支持的数值 {name}")
+
+
+def load_data(path: Path) -> Any:
+    """Parse a .yaml/.yml/.json file into plain Python data."""
+    file = str(path)
+    text = decode(read_bytes(path), file)
+    if path.suffix.lower() == ".json":
+        return parse_json(text, file)
+    return parse_yaml(text, file)
