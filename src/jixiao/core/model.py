@@ -205,6 +205,7 @@ class Stated:
 
     execution_rate: Decimal | None = None  # percent, as printed
     execution_score: Decimal | None = None
+    execution_weight: Decimal | None = None  # the 分值 printed for 预算执行率
     total: Decimal | None = None
     grade: str | None = None
     total_weight: Decimal | None = None
