@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """P0 blocks submission, P1 must be explained, P2 is advice (domain.md §5)."""
 
     P0 = "P0"

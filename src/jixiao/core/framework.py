@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
+from functools import cached_property
 
 from jixiao.core.model import EvaluationKind
 
 
-class RuleKind(str, Enum):
+class RuleKind(StrEnum):
     EXECUTION_RATE = "execution_rate"  # 预算执行率 × 分值，封顶
     BY_DIRECTION = "by_direction"  # 按指标性质：正向/反向/等于/定性
     POSITIVE = "positive"  # 正向 ≥
@@ -144,16 +145,23 @@ class Framework:
     def slots(self) -> tuple[tuple[Block, Slot], ...]:
         return tuple((block, slot) for block in self.blocks for slot in block.slots)
 
+    @cached_property
+    def _slot_index(self) -> dict[str, tuple[Block, Slot]]:
+        return {normalize_l1(name): (block, slot) for block, slot in self.slots for name in slot.match}
+
     def slot_for(self, l1: str) -> tuple[Block, Slot] | None:
-        key = normalize_l1(l1)
-        for block, slot in self.slots:
-            if key in {normalize_l1(name) for name in slot.match}:
-                return block, slot
-        return None
+        """The slot that takes indicators of this 一级指标 name, if any."""
+        index = self._slot_index
+        found = index.get(l1)
+        if found is None:
+            found = index.get(normalize_l1(l1))
+            if found is not None:
+                index[l1] = found  # remember the raw spelling too
+        return found
 
 
 def normalize_l1(name: str) -> str:
-    """"产出指标" and "产出" and " 产出指标（50分）" name the same 一级指标."""
+    """ "产出指标" and "产出" and " 产出指标（50分）" name the same 一级指标."""
     text = name.strip()
     for cut in ("（", "("):
         if cut in text:

@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from jixiao.core.model import Budget, Evaluation
-from jixiao.core.numbers import HUNDRED, fmt
+from jixiao.core.numbers import HUNDRED, rate
+from jixiao.core.why import Why
 
 
-@dataclass(frozen=True)
-class MetricValue:
+class MetricValue(NamedTuple):
     value: Decimal | None
-    formula: str  # how it was computed, with the figures
+    formula: Why | str  # how it was computed, with the figures (str() renders it)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def _ratio(numerator: Decimal | None, denominator: Decimal | None, text: str) ->
     if numerator is None or denominator is None or denominator == 0:
         return MetricValue(None, f"{text}：缺少数据或分母为 0，无法计算")
     value = numerator / denominator * HUNDRED
-    return MetricValue(value, f"{text} = {fmt(numerator)} ÷ {fmt(denominator)} × 100% = {fmt(value, 2)}%")
+    return MetricValue(value, Why("{0} = {1} ÷ {2} × 100% = {3}%", (text, numerator, denominator, rate(value))))
 
 
 def execution_rate(budget: Budget) -> MetricValue:
@@ -73,7 +74,7 @@ def _satisfaction(evaluation: Evaluation) -> MetricValue:
     value = evaluation.satisfaction.value
     if value is None:
         return MetricValue(None, "满意度：未填报")
-    return MetricValue(value, f"满意度 = {fmt(value)}%（来源：{evaluation.satisfaction.source.value}）")
+    return MetricValue(value, Why("满意度 = {0}%（来源：{1}）", (value, evaluation.satisfaction.source.value)))
 
 
 BUILTIN: dict[str, Metric] = {
@@ -97,4 +98,4 @@ def evaluate(name: str, label: str, evaluation: Evaluation) -> MetricValue:
     supplied = evaluation.metric(name)
     if supplied is None:
         return MetricValue(None, f"{label}：单位未填报（metrics.{name}）")
-    return MetricValue(supplied, f"{label} = {fmt(supplied)}（单位填报）")
+    return MetricValue(supplied, Why("{0} = {1}（单位填报）", (label, supplied)))

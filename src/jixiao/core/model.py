@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from jixiao.core.values import BLANK, Direction, Measure
 
 
-class EvaluationKind(str, Enum):
+class EvaluationKind(StrEnum):
     DEPARTMENT = "department"  # 部门整体支出
     PROJECT = "project"  # 项目支出
 
@@ -28,12 +28,12 @@ class EvaluationKind(str, Enum):
         return {"department": "部门整体支出", "project": "项目支出"}[self.value]
 
 
-class AmountUnit(str, Enum):
+class AmountUnit(StrEnum):
     WAN = "万元"
     YUAN = "元"
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     """定性指标三档 (财预〔2020〕10号 practice)."""
 
     ACHIEVED = "achieved"  # 达成年度指标
@@ -52,7 +52,7 @@ TIER_LABELS = {
 }
 
 
-class SatisfactionSource(str, Enum):
+class SatisfactionSource(StrEnum):
     SURVEY = "survey"  # 问卷调查
     NONE = "none"  # 无调查（估计或假定）
     OTHER = "other"  # 其他来源（投诉记录、座谈等）

@@ -18,22 +18,35 @@ AMOUNT_PLACES = 2
 YUAN_PER_WAN = Decimal(10000)
 
 
+_STEPS = tuple(Decimal(1).scaleb(-places) for places in range(12))
+
+
+def _step(places: int) -> Decimal:
+    return _STEPS[places] if 0 <= places < len(_STEPS) else Decimal(1).scaleb(-places)
+
+
 def round_half_up(value: Decimal, places: int) -> Decimal:
     """Round ``value`` half up to ``places`` decimals (四舍五入)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return value.quantize(_step(places), rounding=ROUND_HALF_UP)
 
 
 def truncate(value: Decimal, places: int) -> Decimal:
     """Cut ``value`` to ``places`` decimals without rounding (some tables do this)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    return value.quantize(_step(places), rounding=ROUND_DOWN)
+
+
+_SCORE_STEP = _step(SCORE_PLACES)
+_RATE_STEP = _step(RATE_PLACES)
 
 
 def score(value: Decimal) -> Decimal:
-    return round_half_up(value, SCORE_PLACES)
+    """A score rounded half up to 0.01 分."""
+    return value.quantize(_SCORE_STEP, rounding=ROUND_HALF_UP)
 
 
 def rate(value: Decimal) -> Decimal:
-    return round_half_up(value, RATE_PLACES)
+    """A rate (percent) rounded half up to 0.01 %."""
+    return value.quantize(_RATE_STEP, rounding=ROUND_HALF_UP)
 
 
 def places_of(value: Decimal) -> int:

@@ -7,19 +7,20 @@ Each public function documents the regulation it follows. They are pure, work on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
+from typing import NamedTuple
 
 from jixiao.core.framework import Rule, RuleKind
 from jixiao.core.model import Indicator, Tier
 from jixiao.core.numbers import HUNDRED, ZERO, fmt, score
 from jixiao.core.values import Direction, Measure, MeasureKind, comparable, normalize_text
+from jixiao.core.why import Why
 
 TWO = Decimal(2)
 
 
-class Flag(str, Enum):
+class Flag(StrEnum):
     """Why a rule could not simply apply; the checker turns each into a finding."""
 
     MISSING_WEIGHT = "missing_weight"
@@ -34,10 +35,9 @@ class Flag(str, Enum):
     FELL_BACK_TO_STATED = "fell_back_to_stated"
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     score: Decimal
-    why: str  # the explanation: rule, figures, formula and why points were lost
+    why: Why | str  # the explanation: rule, figures, formula and why points were lost
     flags: tuple[Flag, ...] = ()
 
 
@@ -128,7 +128,7 @@ def score_indicator(indicator: Indicator, rule: Rule) -> Outcome:
     weight = indicator.weight
     if weight is None:
         return _fallback(indicator, ZERO, "未填报分值（权重），无法按规则计分", Flag.MISSING_WEIGHT)
-    kind = RuleKind(indicator.rule) if indicator.rule else rule.kind
+    kind = RuleKind(indicator.rule) if indicator.rule is not None else rule.kind
     if kind is RuleKind.MANUAL:
         return _manual(indicator.judged_score, indicator.justification, weight)
     direction = _direction_for(kind, indicator)
@@ -137,14 +137,17 @@ def score_indicator(indicator: Indicator, rule: Rule) -> Outcome:
     return _quantitative(indicator, direction, weight)
 
 
+_FORCED_DIRECTION = {
+    RuleKind.POSITIVE: Direction.GE,
+    RuleKind.NEGATIVE: Direction.LE,
+    RuleKind.EQUAL: Direction.EQ,
+    RuleKind.QUALITATIVE: Direction.QUALITATIVE,
+}
+
+
 def _direction_for(kind: RuleKind, indicator: Indicator) -> Direction:
-    forced = {
-        RuleKind.POSITIVE: Direction.GE,
-        RuleKind.NEGATIVE: Direction.LE,
-        RuleKind.EQUAL: Direction.EQ,
-        RuleKind.QUALITATIVE: Direction.QUALITATIVE,
-    }
-    return forced.get(kind, indicator.effective_direction)
+    forced = _FORCED_DIRECTION.get(kind)
+    return forced if forced is not None else indicator.effective_direction
 
 
 def _fallback(indicator: Indicator, weight: Decimal, reason: str, flag: Flag) -> Outcome:
@@ -182,51 +185,65 @@ def _shown(measure: Measure) -> str:
     return measure.text
 
 
-def _positive(
-    direction: Direction, target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal
-) -> Outcome:
+class _Shown(NamedTuple):
+    """A measure shown lazily inside a :class:`Why` (formatted only when read)."""
+
+    measure: Measure
+
+    def __format__(self, spec: str) -> str:
+        return _shown(self.measure)
+
+
+def _positive(direction: Direction, target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> Outcome:
     name = "等于指标（按正向计）" if direction is Direction.EQ else "正向指标"
     if direction is Direction.EQ and t == ZERO:
         points = equal_points(t, a, w)
         verdict = "达到" if points == w else "未达到"
-        return Outcome(points, f"{name}：目标值为 0，实际值 {_shown(actual)} {verdict}，得 {fmt(points)} 分")
-    points = score(positive_points(t, a, w))
+        return Outcome(
+            points, Why("{0}：目标值为 0，实际值 {1} {2}，得 {3} 分", (name, _shown(actual), verdict, points))
+        )
     if a >= t:
         extra = "；超过目标值未加分" if a > t else ""
-        return Outcome(points, f"{name}：实际值 {_shown(actual)} ≥ 目标值 {_shown(target)}，得满分 {fmt(w)} 分{extra}")
+        return Outcome(
+            w, Why("{0}：实际值 {1} ≥ 目标值 {2}，得满分 {3} 分{4}", (name, _Shown(actual), _Shown(target), w, extra))
+        )
     if t <= ZERO:
-        return Outcome(ZERO, f"{name}：目标值 {_shown(target)} 不大于 0 且未达到，得 0 分")
+        return Outcome(ZERO, Why("{0}：目标值 {1} 不大于 0 且未达到，得 0 分", (name, _Shown(target))))
+    points = score(positive_points(t, a, w))
     return Outcome(
         points,
-        f"{name}：实际值 {_shown(actual)} < 目标值 {_shown(target)}，"
-        f"得分 = {fmt(w)} × {fmt(a)} ÷ {fmt(t)} = {fmt(points)} 分，扣 {fmt(w - points)} 分（未达到目标）",
+        Why(
+            "{0}：实际值 {1} < 目标值 {2}，得分 = {3} × {4} ÷ {5} = {6} 分，扣 {7} 分（未达到目标）",
+            (name, _Shown(actual), _Shown(target), w, a, t, points, w - points),
+        ),
     )
 
 
 def _negative(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> Outcome:
-    points = score(negative_points(t, a, w))
     if a <= t:
-        return Outcome(points, f"反向指标：实际值 {_shown(actual)} ≤ 目标值 {_shown(target)}，得满分 {fmt(w)} 分")
+        return Outcome(w, Why("反向指标：实际值 {0} ≤ 目标值 {1}，得满分 {2} 分", (_Shown(actual), _Shown(target), w)))
     if t <= ZERO or a >= TWO * t:
         return Outcome(
             ZERO,
-            f"反向指标：实际值 {_shown(actual)} 达到或超过目标值 {_shown(target)} 的 2 倍（或目标为 0），"
-            f"得 0 分，扣 {fmt(w)} 分",
+            Why(
+                "反向指标：实际值 {0} 达到或超过目标值 {1} 的 2 倍（或目标为 0），得 0 分，扣 {2} 分",
+                (_Shown(actual), _Shown(target), w),
+            ),
         )
+    points = score(negative_points(t, a, w))
     return Outcome(
         points,
-        f"反向指标：实际值 {_shown(actual)} 超过目标值 {_shown(target)}，"
-        f"得分 = {fmt(w)} × (1 − ({fmt(a)} − {fmt(t)}) ÷ {fmt(t)}) = {fmt(points)} 分，"
-        f"扣 {fmt(w - points)} 分（超出目标）",
+        Why(
+            "反向指标：实际值 {0} 超过目标值 {1}，得分 = {2} × (1 − ({3} − {4}) ÷ {4}) = {5} 分，扣 {6} 分（超出目标）",
+            (_Shown(actual), _Shown(target), w, a, t, points, w - points),
+        ),
     )
 
 
 def _deadline(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> Outcome:
     if a <= t:
         return Outcome(w, f"时效指标：实际完成时间 {actual.text} 不晚于目标 {target.text}，得满分 {fmt(w)} 分")
-    return Outcome(
-        ZERO, f"时效指标：实际完成时间 {actual.text} 晚于目标 {target.text}，得 0 分，扣 {fmt(w)} 分"
-    )
+    return Outcome(ZERO, f"时效指标：实际完成时间 {actual.text} 晚于目标 {target.text}，得 0 分，扣 {fmt(w)} 分")
 
 
 def _qualitative(indicator: Indicator, weight: Decimal) -> Outcome:
@@ -240,7 +257,9 @@ def _qualitative(indicator: Indicator, weight: Decimal) -> Outcome:
         if judged is None:
             return Outcome(ZERO, "定性指标未选择档位、未给出得分，按 0 分计", (Flag.NO_TIER,))
         points = _cap(judged, weight)
-        return Outcome(points, f"定性指标未选择档位，采用评价得分 {fmt(points)} 分（无法核对档位区间）", (Flag.NO_TIER,))
+        return Outcome(
+            points, f"定性指标未选择档位，采用评价得分 {fmt(points)} 分（无法核对档位区间）", (Flag.NO_TIER,)
+        )
     low, high = tier_band(tier, weight)
     how = f"实际“{indicator.actual.text}”与目标“{indicator.target.text}”一致，视为" if inferred else ""
     band = f"{fmt(score(low))}–{fmt(score(high))} 分"
@@ -270,7 +289,11 @@ def _manual(judged: Decimal | None, reason: str, weight: Decimal) -> Outcome:
 
 
 def score_metric(
-    rule: Rule, weight: Decimal, value: Decimal | None, formula: str, judged: tuple[Decimal, str] | None
+    rule: Rule,
+    weight: Decimal,
+    value: Decimal | None,
+    formula: Why | str,
+    judged: tuple[Decimal, str] | None,
 ) -> Outcome:
     """Score a framework item from a metric value (or a judgement for ``manual``)."""
     if rule.kind is RuleKind.MANUAL:
@@ -281,8 +304,9 @@ def score_metric(
         points = score(execution_points(value, weight))
         capped = "（超过 100% 按 100% 计）" if value > HUNDRED else ""
         lost = f"，扣 {fmt(weight - points)} 分" if points < weight else ""
-        why = f"{formula}；得分 = {fmt(weight)} × min(执行率, 100%){capped} = {fmt(points)} 分{lost}"
-        return Outcome(points, why)
+        return Outcome(
+            points, Why("{0}；得分 = {1} × min(执行率, 100%){2} = {3} 分{4}", (formula, weight, capped, points, lost))
+        )
     if rule.kind is RuleKind.STEP_BANDS:
         return _step_bands(rule, weight, value, formula)
     if rule.kind is RuleKind.PER_UNIT_DEDUCTION:
@@ -290,16 +314,18 @@ def score_metric(
     return _metric_direction(rule, weight, value, formula)
 
 
-def _metric_direction(rule: Rule, weight: Decimal, value: Decimal, formula: str) -> Outcome:
+def _metric_direction(rule: Rule, weight: Decimal, value: Decimal, formula: Why | str) -> Outcome:
     target = rule.target if rule.target is not None else HUNDRED
     if rule.kind is RuleKind.NEGATIVE:
         points = score(negative_points(target, value, weight))
         return Outcome(points, f"{formula}；反向，目标 ≤ {fmt(target)}，得 {fmt(points)} 分")
-    points = score(equal_points(target, value, weight) if rule.kind is RuleKind.EQUAL else positive_points(target, value, weight))
+    points = score(
+        equal_points(target, value, weight) if rule.kind is RuleKind.EQUAL else positive_points(target, value, weight)
+    )
     return Outcome(points, f"{formula}；正向，目标 ≥ {fmt(target)}，得 {fmt(points)} 分")
 
 
-def _step_bands(rule: Rule, weight: Decimal, value: Decimal, formula: str) -> Outcome:
+def _step_bands(rule: Rule, weight: Decimal, value: Decimal, formula: Why | str) -> Outcome:
     """分档计分 (e.g. 预算调整率 0 → 3 分, ≤10% → 2 分 …, 湖南参考表)."""
     probe = abs(value) if rule.absolute else value
     for band in rule.bands:
@@ -317,7 +343,7 @@ def _step_bands(rule: Rule, weight: Decimal, value: Decimal, formula: str) -> Ou
     return Outcome(ZERO, f"{formula}；不在任何档位内，得 0 分")
 
 
-def _per_unit(rule: Rule, weight: Decimal, value: Decimal, formula: str) -> Outcome:
+def _per_unit(rule: Rule, weight: Decimal, value: Decimal, formula: Why | str) -> Outcome:
     """每超出（或低于）阈值 ``per`` 扣 ``deduct`` 分，扣完为止 (e.g. 三公经费控制率)."""
     threshold = rule.threshold if rule.threshold is not None else HUNDRED
     per = rule.per if rule.per is not None else Decimal(1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from jixiao.core import metrics
 from jixiao.core.framework import Block, Framework, Item, Slot
@@ -15,10 +16,10 @@ from jixiao.core.model import Evaluation, Indicator
 from jixiao.core.numbers import ZERO, rate
 from jixiao.core.numbers import score as round_score
 from jixiao.core.rules import Flag, Outcome, score_indicator, score_metric
+from jixiao.core.why import Why
 
 
-@dataclass(frozen=True)
-class ItemScore:
+class ItemScore(NamedTuple):
     """One scored line: a framework item or one of the unit's indicators."""
 
     path: str  # "indicators[3]" for a unit indicator, "items.<id>" for a framework item
@@ -30,18 +31,22 @@ class ItemScore:
     weight: Decimal | None
     score: Decimal
     rule: str
-    explanation: str
+    why: Why | str
     flags: tuple[Flag, ...] = ()
     stated_score: Decimal | None = None
-    index: int | None = None  # position in Evaluation.indicators
+    indicator_index: int | None = None  # position in Evaluation.indicators
+
+    @property
+    def explanation(self) -> str:
+        """How the score was reached: rule, figures, formula, points lost and why."""
+        return str(self.why)
 
     @property
     def lost(self) -> Decimal:
         return (self.weight or ZERO) - self.score
 
 
-@dataclass(frozen=True)
-class BlockScore:
+class BlockScore(NamedTuple):
     id: str
     name: str
     weight: Decimal
@@ -61,38 +66,41 @@ class Scorecard:
 
     def for_indicator(self, index: int) -> ItemScore | None:
         for item in self.items:
-            if item.index == index:
+            if item.indicator_index == index:
                 return item
         return None
 
 
 def assign_slots(evaluation: Evaluation, framework: Framework) -> dict[int, tuple[Block, Slot]]:
     """Which slot takes each indicator, by its 一级指标 name."""
-    cache: dict[str, tuple[Block, Slot] | None] = {}
     assigned: dict[int, tuple[Block, Slot]] = {}
+    slot_for = framework.slot_for
     for index, indicator in enumerate(evaluation.indicators):
-        if indicator.l1 not in cache:
-            cache[indicator.l1] = framework.slot_for(indicator.l1)
-        found = cache[indicator.l1]
+        found = slot_for(indicator.l1)
         if found is not None:
             assigned[index] = found
     return assigned
 
 
 def score(evaluation: Evaluation, framework: Framework) -> Scorecard:
+    """Score every framework item and every indicator; total and grade from the blocks."""
     slots = assign_slots(evaluation, framework)
     by_block: dict[str, list[ItemScore]] = {block.id: [] for block in framework.blocks}
     labels = {spec.name: spec.label for spec in framework.metrics}
     for block in framework.blocks:
         for item in block.items:
             by_block[block.id].append(_score_item(evaluation, block, item, labels))
+    indicators = evaluation.indicators
     for index, (block, slot) in slots.items():
-        by_block[block.id].append(_score_one(index, evaluation.indicators[index], block, slot))
+        by_block[block.id].append(_score_one(index, indicators[index], block, slot))
     blocks = tuple(_block_score(block, by_block[block.id]) for block in framework.blocks)
     items = tuple(line for block in framework.blocks for line in by_block[block.id])
-    total = round_score(sum((block.score for block in blocks), ZERO))
+    total = round_score(sum([block.score for block in blocks], ZERO))
     execution = metrics.execution_rate(evaluation.budget).value
-    unmatched = tuple(i for i in range(len(evaluation.indicators)) if i not in slots)
+    if len(slots) == len(indicators):
+        unmatched: tuple[int, ...] = ()
+    else:
+        unmatched = tuple(i for i in range(len(indicators)) if i not in slots)
     return Scorecard(
         framework_id=framework.id,
         total=total,
@@ -106,26 +114,25 @@ def score(evaluation: Evaluation, framework: Framework) -> Scorecard:
 
 def _score_one(index: int, indicator: Indicator, block: Block, slot: Slot) -> ItemScore:
     outcome = score_indicator(indicator, slot.rule)
+    # Positional on purpose: this runs once per indicator on the hot path.
     return ItemScore(
-        path=f"indicators[{index}]",
-        block_id=block.id,
-        slot_id=slot.id,
-        name=indicator.name,
-        l1=indicator.l1,
-        l2=indicator.l2,
-        weight=indicator.weight,
-        score=round_score(outcome.score),
-        rule=(indicator.rule or slot.rule.kind.value),
-        explanation=outcome.why,
-        flags=outcome.flags,
-        stated_score=indicator.stated_score,
-        index=index,
+        f"indicators[{index}]",
+        block.id,
+        slot.id,
+        indicator.name,
+        indicator.l1,
+        indicator.l2,
+        indicator.weight,
+        round_score(outcome.score),
+        indicator.rule or slot.rule.kind.value,
+        outcome.why,
+        outcome.flags,
+        indicator.stated_score,
+        index,
     )
 
 
-def _score_item(
-    evaluation: Evaluation, block: Block, item: Item, labels: dict[str, str]
-) -> ItemScore:
+def _score_item(evaluation: Evaluation, block: Block, item: Item, labels: dict[str, str]) -> ItemScore:
     rule = item.rule
     judgement = evaluation.judgement(item.id)
     judged = (judgement.score, judgement.reason) if judgement else None
@@ -151,18 +158,17 @@ def _item_line(block: Block, item: Item, outcome: Outcome, stated: Decimal | Non
         weight=item.weight,
         score=round_score(outcome.score),
         rule=item.rule.kind.value,
-        explanation=outcome.why,
+        why=outcome.why,
         flags=outcome.flags,
         stated_score=stated,
     )
 
 
 def _block_score(block: Block, lines: list[ItemScore]) -> BlockScore:
-    indicator_weight = sum((line.weight or ZERO for line in lines if line.slot_id), ZERO)
-    return BlockScore(
-        id=block.id,
-        name=block.name,
-        weight=block.weight,
-        score=round_score(sum((line.score for line in lines), ZERO)),
-        indicator_weight=indicator_weight,
-    )
+    points = ZERO
+    indicator_weight = ZERO
+    for line in lines:
+        points += line.score
+        if line.slot_id is not None and line.weight is not None:
+            indicator_weight += line.weight
+    return BlockScore(block.id, block.name, block.weight, round_score(points), indicator_weight)

@@ -11,12 +11,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from jixiao.core.numbers import to_decimal
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """指标性质: how the actual value is compared with the target."""
 
     GE = "ge"  # 正向指标 ≥
@@ -37,7 +37,7 @@ _DIRECTION_LABELS = {
 }
 
 
-class MeasureKind(str, Enum):
+class MeasureKind(StrEnum):
     NUMBER = "number"
     DATE = "date"
     TEXT = "text"
@@ -122,7 +122,7 @@ def split_relation(text: str) -> tuple[Direction | None, str]:
     """Take a leading (or trailing, like "95%以上") comparison off ``text``."""
     for symbol, direction in _RELATIONS:
         if text.startswith(symbol):
-            return direction, text[len(symbol):].strip()
+            return direction, text[len(symbol) :].strip()
     for symbol, direction in _SUFFIX_RELATIONS:
         if text.endswith(symbol) and len(text) > len(symbol):
             return direction, text[: -len(symbol)].strip()
@@ -186,16 +186,15 @@ def comparable(target: Measure, actual: Measure) -> tuple[Decimal, Decimal] | No
 
     A blank unit on one side takes the other side's unit; "万米" against "米" is scaled.
     """
-    if target.value is None or actual.value is None:
-        return None
-    if target.kind is not actual.kind:
+    t, a = target.value, actual.value
+    if t is None or a is None or target.kind is not actual.kind:
         return None
     if target.unit == actual.unit or not target.unit or not actual.unit:
-        return target.value, actual.value
+        return t, a
     t_scale, t_base = _split_scale(target.unit)
     a_scale, a_base = _split_scale(actual.unit)
     if t_base == a_base:
-        return target.value * t_scale, actual.value * a_scale
+        return t * t_scale, a * a_scale
     return None
 
 

@@ -130,8 +130,8 @@ def check_amounts(evaluation: Evaluation, file: str) -> None:
             value = getattr(indicator, name)
             if value is not None:
                 _non_negative(value, f"{base}.{name}", file)
-    value = evaluation.satisfaction.value
-    if value is not None and not Decimal(0) <= value <= Decimal(100):
+    satisfaction = evaluation.satisfaction.value
+    if satisfaction is not None and not Decimal(0) <= satisfaction <= Decimal(100):
         raise InputError("满意度应在 0–100（%）之间", file=file, location="satisfaction.value")
 
 

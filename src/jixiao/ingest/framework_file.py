@@ -60,9 +60,7 @@ def _prepare_block(block: Any, index: int, file: str) -> Any:
     for key in ("items", "slots"):
         parts = out.get(key)
         if isinstance(parts, list):
-            out[key] = [
-                _prepare_rule(part, f"blocks[{index}].{key}[{j}]", file) for j, part in enumerate(parts)
-            ]
+            out[key] = [_prepare_rule(part, f"blocks[{index}].{key}[{j}]", file) for j, part in enumerate(parts)]
     return out
 
 
@@ -76,9 +74,7 @@ def _prepare_rule(part: Any, path: str, file: str) -> Any:
         raise InputError("rule 应为键值对，如 {kind: positive}", file=file, location=f"{path}.rule")
     kind = rule.get("kind")
     if kind not in {k.value for k in RuleKind}:
-        raise InputError(
-            f"未知的计分规则“{kind}”，可选：{KIND_NAMES}", file=file, location=f"{path}.rule.kind"
-        )
+        raise InputError(f"未知的计分规则“{kind}”，可选：{KIND_NAMES}", file=file, location=f"{path}.rule.kind")
     if kind == RuleKind.EXECUTION_RATE.value and "metric" not in rule:
         rule = dict(rule, metric="execution_rate")
     return dict(part, rule=rule)

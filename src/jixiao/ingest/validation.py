@@ -6,7 +6,6 @@ the frozen dataclasses, and :func:`validate` translates pydantic's errors.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -42,9 +41,15 @@ _MESSAGES = {
 }
 
 
-@cache
+_ADAPTERS: dict[type, TypeAdapter[Any]] = {}
+
+
 def adapter(cls: type[T]) -> TypeAdapter[T]:
-    return TypeAdapter(cls)
+    """One TypeAdapter per class: building one costs milliseconds, so keep it."""
+    found = _ADAPTERS.get(cls)
+    if found is None:
+        found = _ADAPTERS[cls] = TypeAdapter(cls)
+    return found
 
 
 def path_of(loc: tuple[int | str, ...]) -> str:
