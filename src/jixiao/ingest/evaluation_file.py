@@ -8,7 +8,9 @@ targets and actual values are read with :func:`jixiao.core.values.parse_measure`
 from __future__ import annotations
 
 from dataclasses import asdict, fields, is_dataclass
+from datetime import date
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +158,39 @@ def _walk_numbers(obj: Any, path: str) -> list[tuple[str, Decimal | int]]:
 def direction_of(text: str) -> Direction | None:
     code = DIRECTION_ALIASES.get(text.strip())
     return Direction(code) if code else None
+
+
+def to_data(evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation as plain data in the file format (round-trips through parse_evaluation).
+
+    Measures are written as the text people typed, enumerations as their codes, Decimals
+    as strings (so no binary float ever touches an amount), empty fields left out.
+    """
+    data = _plain(evaluation)
+    assert isinstance(data, dict)
+    data = {"schema": "jixiao/evaluation@1", **data}
+    for key in ("judgements", "metrics", "sources"):
+        if key in data:
+            data[key] = {name: value for name, value in data[key]}
+    return data
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, Measure):
+        return obj.text if obj.text else None
+    if is_dataclass(obj) and not isinstance(obj, type):
+        out: dict[str, Any] = {}
+        for field in fields(obj):
+            value = _plain(getattr(obj, field.name))
+            if value not in (None, "", [], {}):
+                out[field.name] = value
+        return out
+    if isinstance(obj, tuple):
+        return [_plain(part) for part in obj]
+    if isinstance(obj, Enum):
+        return obj.value
+    if isinstance(obj, Decimal):
+        return format(obj, "f")
+    if isinstance(obj, date):
+        return obj.isoformat()
+    return obj
