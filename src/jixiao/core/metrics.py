@@ -74,7 +74,7 @@ def _satisfaction(evaluation: Evaluation) -> MetricValue:
     value = evaluation.satisfaction.value
     if value is None:
         return MetricValue(None, "满意度：未填报")
-    return MetricValue(value, Why("满意度 = {0}%（来源：{1}）", (value, evaluation.satisfaction.source.value)))
+    return MetricValue(value, Why("满意度 = {0}%（来源：{1}）", (value, evaluation.satisfaction.source.label)))
 
 
 BUILTIN: dict[str, Metric] = {

@@ -57,6 +57,10 @@ class SatisfactionSource(StrEnum):
     NONE = "none"  # 无调查（估计或假定）
     OTHER = "other"  # 其他来源（投诉记录、座谈等）
 
+    @property
+    def label(self) -> str:
+        return {"survey": "问卷调查", "none": "无调查", "other": "其他来源"}[self.value]
+
 
 @dataclass(frozen=True)
 class AssetPart:

@@ -6,7 +6,7 @@ jixiao shows goes through :func:`round_half_up`, so the rule lives here only.
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -47,6 +47,14 @@ def score(value: Decimal) -> Decimal:
 def rate(value: Decimal) -> Decimal:
     """A rate (percent) rounded half up to 0.01 %."""
     return value.quantize(_RATE_STEP, rounding=ROUND_HALF_UP)
+
+
+def units_started(amount: Decimal, size: Decimal) -> Decimal:
+    """How many units of ``size`` ``amount`` reaches, a started unit counting as one.
+
+    "每超出 1 个百分点扣 1 分": 0.3 over counts as 1 unit, 1.2 over as 2.
+    """
+    return (amount / size).to_integral_value(rounding=ROUND_CEILING)
 
 
 def places_of(value: Decimal) -> int:

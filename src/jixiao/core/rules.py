@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from jixiao.core.framework import Rule, RuleKind
 from jixiao.core.model import Indicator, Tier
-from jixiao.core.numbers import HUNDRED, ZERO, fmt, score
+from jixiao.core.numbers import HUNDRED, ZERO, fmt, rate, score, units_started
 from jixiao.core.values import Direction, Measure, MeasureKind, comparable, normalize_text
 from jixiao.core.why import Why
 
@@ -307,22 +307,33 @@ def score_metric(
         return Outcome(
             points, Why("{0}；得分 = {1} × min(执行率, 100%){2} = {3} 分{4}", (formula, weight, capped, points, lost))
         )
+    # Bands and thresholds apply to the figure as printed (0.01, 四舍五入): a rate shown as
+    # 10.00% must land in the "≤ 10%" band even when the raw quotient is 10.004%.
     if rule.kind is RuleKind.STEP_BANDS:
-        return _step_bands(rule, weight, value, formula)
+        return _step_bands(rule, weight, rate(value), formula)
     if rule.kind is RuleKind.PER_UNIT_DEDUCTION:
-        return _per_unit(rule, weight, value, formula)
+        return _per_unit(rule, weight, rate(value), formula)
     return _metric_direction(rule, weight, value, formula)
 
 
 def _metric_direction(rule: Rule, weight: Decimal, value: Decimal, formula: Why | str) -> Outcome:
-    target = rule.target if rule.target is not None else HUNDRED
+    """正向/反向/等于 on a metric, with the same formulas as the unit's indicators."""
+    t = rule.target if rule.target is not None else HUNDRED
     if rule.kind is RuleKind.NEGATIVE:
-        points = score(negative_points(target, value, weight))
-        return Outcome(points, f"{formula}；反向，目标 ≤ {fmt(target)}，得 {fmt(points)} 分")
-    points = score(
-        equal_points(target, value, weight) if rule.kind is RuleKind.EQUAL else positive_points(target, value, weight)
-    )
-    return Outcome(points, f"{formula}；正向，目标 ≥ {fmt(target)}，得 {fmt(points)} 分")
+        points = score(negative_points(t, value, weight))
+        if value <= t or points == ZERO:
+            how = f"得 {fmt(points)} 分" if value <= t else f"达到目标的 2 倍或目标为 0，得 0 分，扣 {fmt(weight)} 分"
+            return Outcome(points, f"{formula}；反向，目标 ≤ {fmt(t)}，{how}")
+        how = f"得分 = {fmt(weight)} × (1 − ({fmt(value)} − {fmt(t)}) ÷ {fmt(t)}) = {fmt(points)} 分"
+        return Outcome(points, f"{formula}；反向，目标 ≤ {fmt(t)}，{how}，扣 {fmt(weight - points)} 分")
+    if rule.kind is RuleKind.EQUAL:
+        points = score(equal_points(t, value, weight))
+        return Outcome(points, f"{formula}；等于，目标 = {fmt(t)}，得 {fmt(points)} 分")
+    points = score(positive_points(t, value, weight))
+    if value >= t or t <= ZERO:
+        return Outcome(points, f"{formula}；正向，目标 ≥ {fmt(t)}，得 {fmt(points)} 分")
+    how = f"得分 = {fmt(weight)} × {fmt(value)} ÷ {fmt(t)} = {fmt(points)} 分"
+    return Outcome(points, f"{formula}；正向，目标 ≥ {fmt(t)}，{how}，扣 {fmt(weight - points)} 分")
 
 
 def _step_bands(rule: Rule, weight: Decimal, value: Decimal, formula: Why | str) -> Outcome:
@@ -352,11 +363,12 @@ def _per_unit(rule: Rule, weight: Decimal, value: Decimal, formula: Why | str) -
     if gap <= ZERO:
         side = "不低于" if rule.below else "不超过"
         return Outcome(weight, f"{formula}；{side} {fmt(threshold)}，得满分 {fmt(weight)} 分")
-    units = -(-gap // per)  # ceiling: a started unit counts
+    units = units_started(gap, per)  # a started unit counts as a whole one
     points = _cap(weight - units * deduct, weight)
     side = "低于" if rule.below else "超出"
+    floor = "（扣完为止）" if points == ZERO else ""
     return Outcome(
         points,
-        f"{formula}；{side} {fmt(threshold)} 共 {fmt(gap, 2)}，按每 {fmt(per)} 扣 {fmt(deduct)} 分，"
-        f"扣 {fmt(weight - points)} 分，得 {fmt(points)} 分",
+        f"{formula}；{side} {fmt(threshold)} 共 {fmt(gap)}，计 {fmt(units)} 个单位（每 {fmt(per)} 为 1 个，"
+        f"不足 1 个按 1 个计），每个扣 {fmt(deduct)} 分，扣 {fmt(weight - points)} 分{floor}，得 {fmt(points)} 分",
     )

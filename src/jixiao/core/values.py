@@ -156,8 +156,8 @@ def parse_measure(raw: object) -> Measure:
 
 
 def _plausible_unit(unit: str) -> bool:
-    # "2个月内完成" is a sentence, not a number with a unit; "…" marks text cut off.
-    return len(unit) <= 8 and "…" not in unit and not any(ch.isdigit() for ch in unit)
+    # "2个月内完成" is a sentence, not a number with a unit; "…" (NFKC: "...") marks text cut off.
+    return len(unit) <= 8 and "…" not in unit and "..." not in unit and not any(ch.isdigit() for ch in unit)
 
 
 def _parse_date(text: str) -> Decimal | None:

@@ -54,9 +54,32 @@ def parse_evaluation(data: Any, file: str = "") -> Evaluation:
     if not isinstance(data, dict):
         raise InputError("文件顶层应为键值对（对象），如 kind: 部门整体", file=file)
     prepared = _prepare(data, file)
-    evaluation = validate(Evaluation, prepared, file)
+    try:
+        evaluation = validate(Evaluation, prepared, file)
+    except InputError as error:
+        raise _keyed_location(error, prepared) from None
     check_amounts(evaluation, file)
     return evaluation
+
+
+_KEYED = ("judgements", "metrics", "sources")
+
+
+def _keyed_location(error: InputError, prepared: dict[str, Any]) -> InputError:
+    """``metrics[0][1]`` → ``metrics.three_public_control_rate``: name the key the user wrote."""
+    for key in _KEYED:
+        head = f"{key}["
+        if not error.location.startswith(head):
+            continue
+        index, _, rest = error.location[len(head) :].partition("]")
+        pairs = prepared.get(key)
+        if index.isdigit() and isinstance(pairs, list) and int(index) < len(pairs):
+            pair = pairs[int(index)]
+            if isinstance(pair, tuple) and len(pair) == 2:
+                rest = rest[3:] if rest.startswith("[1]") else rest
+                location = f"{key}.{pair[0]}{rest}"
+                return InputError(error.message, file=error.file, location=location)
+    return error
 
 
 def _alias(value: Any, table: dict[str, str]) -> Any:
@@ -69,7 +92,10 @@ def _prepare(data: dict[str, Any], file: str) -> dict[str, Any]:
     """Map Chinese aliases to codes and read measure text; the rest is pydantic's job."""
     out = dict(data)
     out.pop("schema", None)  # a version tag for people and future migrations
-    out["kind"] = _alias(out.get("kind"), KIND_ALIASES)
+    if "kind" in out:
+        out["kind"] = kind = _alias(out["kind"], KIND_ALIASES)
+        if isinstance(kind, str) and kind not in {"department", "project"}:
+            raise InputError(f"评价类型“{kind}”无效，应为 部门整体 或 项目", file=file, location="kind")
     for key in ("judgements", "metrics", "sources"):
         if isinstance(out.get(key), dict):
             out[key] = list(out[key].items())
@@ -132,6 +158,8 @@ def check_amounts(evaluation: Evaluation, file: str) -> None:
             value = getattr(indicator, name)
             if value is not None:
                 _non_negative(value, f"{base}.{name}", file)
+    for item_id, judgement in evaluation.judgements:
+        _non_negative(judgement.score, f"judgements.{item_id}.score", file)
     satisfaction = evaluation.satisfaction.value
     if satisfaction is not None and not Decimal(0) <= satisfaction <= Decimal(100):
         raise InputError("满意度应在 0–100（%）之间", file=file, location="satisfaction.value")
@@ -171,7 +199,7 @@ def to_data(evaluation: Evaluation) -> dict[str, Any]:
     data = {"schema": "jixiao/evaluation@1", **data}
     for key in ("judgements", "metrics", "sources"):
         if key in data:
-            data[key] = {name: value for name, value in data[key]}
+            data[key] = dict(data[key])
     return data
 
 

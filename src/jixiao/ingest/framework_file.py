@@ -26,6 +26,7 @@ SLOT_KINDS = {
 }  # fmt: skip
 ITEM_KINDS = set(RuleKind) - {RuleKind.BY_DIRECTION, RuleKind.QUALITATIVE}
 KIND_NAMES = "、".join(kind.value for kind in RuleKind)
+KIND_VALUES = frozenset(kind.value for kind in RuleKind)
 
 
 def load_framework(path: str | Path) -> Framework:
@@ -73,7 +74,9 @@ def _prepare_rule(part: Any, path: str, file: str) -> Any:
     if not isinstance(rule, dict):
         raise InputError("rule 应为键值对，如 {kind: positive}", file=file, location=f"{path}.rule")
     kind = rule.get("kind")
-    if kind not in {k.value for k in RuleKind}:
+    if kind is None:
+        raise InputError(f"缺少计分规则 kind，可选：{KIND_NAMES}", file=file, location=f"{path}.rule.kind")
+    if not isinstance(kind, str) or kind not in KIND_VALUES:
         raise InputError(f"未知的计分规则“{kind}”，可选：{KIND_NAMES}", file=file, location=f"{path}.rule.kind")
     if kind == RuleKind.EXECUTION_RATE.value and "metric" not in rule:
         rule = dict(rule, metric="execution_rate")

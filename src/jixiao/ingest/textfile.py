@@ -28,6 +28,8 @@ def _no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool =
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if isinstance(key, (list, dict, set)):  # "? - a" makes a list key: unusable as a field name
+            raise yaml.constructor.ConstructorError(None, None, "键应为文本或数字", key_node.start_mark)
         if key in seen:
             raise yaml.constructor.ConstructorError(None, None, f"键“{key}”重复出现", key_node.start_mark)
         seen.add(key)

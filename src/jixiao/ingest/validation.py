@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from jixiao.ingest.errors import InputError
 
@@ -44,11 +44,18 @@ _MESSAGES = {
 _ADAPTERS: dict[type, TypeAdapter[Any]] = {}
 
 
-def adapter(cls: type[T]) -> TypeAdapter[T]:
+#: Unknown keys are errors, at any depth: a misspelt ``absolut: true`` must not be dropped
+#: silently. Pydantic only takes a config for a wrapping type (the core dataclasses stay
+#: free of pydantic), and nested dataclasses inherit it, so each class is validated as the
+#: single member of a tuple.
+_STRICT_KEYS = ConfigDict(extra="forbid")
+
+
+def adapter(cls: type[T]) -> TypeAdapter[tuple[T]]:
     """One TypeAdapter per class: building one costs milliseconds, so keep it."""
     found = _ADAPTERS.get(cls)
     if found is None:
-        found = _ADAPTERS[cls] = TypeAdapter(cls)
+        found = _ADAPTERS[cls] = TypeAdapter(tuple[cls], config=_STRICT_KEYS)  # type: ignore[valid-type]
     return found
 
 
@@ -65,10 +72,10 @@ def path_of(loc: tuple[int | str, ...]) -> str:
 
 def validate(cls: type[T], data: Any, file: str, prefix: str = "") -> T:
     try:
-        return adapter(cls).validate_python(data)
+        return adapter(cls).validate_python((data,))[0]
     except ValidationError as error:
         first = error.errors()[0]
-        loc = tuple(first["loc"])
+        loc = tuple(first["loc"])[1:]  # drop the wrapping tuple's index
         message = _MESSAGES.get(first["type"], "取值无效")
         if first["type"] == "enum":
             expected = (first.get("ctx") or {}).get("expected", "")
