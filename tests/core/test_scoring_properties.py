@@ -217,3 +217,22 @@ def test_grade_for_any_total_is_consistent_with_the_bands(total: D, framework: F
     band = framework.band_for(grade)
     assert band is not None
     assert band[0] <= total and (band[1] is None or total < band[1])
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(framework_and_evaluation(), st.lists(st.decimals(min_value=0, max_value=60, places=1), min_size=1, max_size=8))
+def test_blocks_are_capped_when_the_units_weights_overshoot(
+    case: tuple[Framework, Evaluation], weights: list[D]
+) -> None:
+    framework, evaluation = case
+    # The unit writes its own weights, which may add up to far more than a slot allows.
+    reweighted = tuple(
+        replace(indicator, weight=weights[i % len(weights)]) for i, indicator in enumerate(evaluation.indicators)
+    )
+    card = score(replace(evaluation, indicators=reweighted), framework)
+    assert D(0) <= card.total <= framework.total
+    for block in card.blocks:
+        assert D(0) <= block.score <= block.weight, block.id
+        if block.uncapped is not None:
+            assert block.uncapped > block.weight
+            assert block.score == block.weight

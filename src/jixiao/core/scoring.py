@@ -52,6 +52,9 @@ class BlockScore(NamedTuple):
     weight: Decimal
     score: Decimal
     indicator_weight: Decimal  # sum of the unit's indicator weights in this block's slots
+    #: the lines' sum when it exceeded the block's weight (the unit's indicator weights add
+    #: up to more than the framework allows); the block score is then capped at the weight
+    uncapped: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -171,4 +174,9 @@ def _block_score(block: Block, lines: list[ItemScore]) -> BlockScore:
         points += line.score
         if line.slot_id is not None and line.weight is not None:
             indicator_weight += line.weight
-    return BlockScore(block.id, block.name, block.weight, round_score(points), indicator_weight)
+    points = round_score(points)
+    if points > block.weight:
+        # A block never earns more than the standard gives it, whatever weights the unit
+        # wrote; the checker reports the weight mismatch (SLOT_WEIGHT_SUM_MISMATCH).
+        return BlockScore(block.id, block.name, block.weight, round_score(block.weight), indicator_weight, points)
+    return BlockScore(block.id, block.name, block.weight, points, indicator_weight)
