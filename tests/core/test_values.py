@@ -47,11 +47,11 @@ def test_numbers_with_relations_and_units(text: str, relation: Direction | None,
 @pytest.mark.parametrize(
     ("text", "sortable"),
     [
-        ("2023年12月", 20231200),
-        ("2023年10月", 20231000),
+        ("2023年12月", 20231231),
+        ("2023年10月", 20231031),
         ("2023年6月底", 20230631),
         ("2023年6月30日", 20230630),
-        ("2023-06", 20230600),
+        ("2023-06", 20230631),
         ("2021年底", 20211231),
         ("2022年", 20221231),
     ],
@@ -120,3 +120,16 @@ def test_parse_measure_never_raises_and_keeps_the_text(text: str) -> None:
     assert measure.text == text.strip() or measure.is_blank
     if measure.kind is MeasureKind.NUMBER:
         assert measure.value is not None and measure.value.is_finite()
+
+
+def test_a_dotted_four_digit_number_is_a_number_not_a_date() -> None:
+    # "2139.01" could be read as January 2139; amounts like this are far more common.
+    measure = parse_measure("2139.01")
+    assert (measure.kind, measure.value) == (MeasureKind.NUMBER, D("2139.01"))
+
+
+def test_a_day_within_the_target_month_meets_a_month_deadline() -> None:
+    target, actual = parse_measure("2023年12月"), parse_measure("2023.12.15")
+    assert actual.kind is MeasureKind.DATE
+    assert actual.value is not None and target.value is not None
+    assert actual.value <= target.value

@@ -106,9 +106,13 @@ _SUFFIX_RELATIONS: tuple[tuple[str, Direction], ...] = (
 )
 
 _NUMBER = re.compile(r"^([-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+)(.*)$")
-_DATE = re.compile(r"^(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月)?(?:\s*(\d{1,2})\s*日?)?(?:底|末|前|内)?$")
+_DATE = re.compile(
+    r"^(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月)?(?:\s*(?:-|/|\.)?\s*(\d{1,2})\s*日?)?\s*(?:底|末|前|内|之前|以前)?$"
+)
 _YEAR_END = re.compile(r"^(\d{4})\s*年\s*(?:底|末|年底|年末)(?:前)?$")
 _PLAIN_YEAR = re.compile(r"^(\d{4})\s*年$")
+# "2139.01" is a number, not January 2139: a dot date needs 月, a day or a suffix ("2023.12月").
+_DOTTED_NUMBER = re.compile(r"^\d{4}\.\d{1,2}$")
 
 
 def normalize_text(text: str) -> str:
@@ -161,10 +165,13 @@ def _plausible_unit(unit: str) -> bool:
 
 
 def _parse_date(text: str) -> Decimal | None:
+    if _DOTTED_NUMBER.match(text):
+        return None
     match = _DATE.match(text)
     if match:
         year, month = int(match.group(1)), int(match.group(2))
-        day = int(match.group(3)) if match.group(3) else 31 if text.endswith(("底", "末")) else 0
+        # A month without a day means the whole month: "2023年12月" is met by any day of it.
+        day = int(match.group(3)) if match.group(3) else 31
         if 1900 <= year <= 2200 and 1 <= month <= 12 and 0 <= day <= 31:
             return Decimal(year * 10000 + month * 100 + day)
         return None

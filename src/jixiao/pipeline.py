@@ -1,0 +1,227 @@
+"""From a file to a scorecard and findings: load → pick the framework → score → check.
+
+This is what the command line (and later the web app's import) runs for each file. It
+never raises: an unreadable file becomes ``FileResult(ok=False, error=...)`` with the
+Chinese message of :class:`InputError`, and any other exception (a bug in jixiao) becomes
+``"内部错误：…"`` naming the file, with the traceback kept for ``--debug`` and for tests.
+
+No Rich, no Typer, no Django here: the JSON functions return plain data the CLI prints.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback as tb
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jixiao.core.checks import check
+from jixiao.core.findings import Finding, Severity
+from jixiao.core.framework import Framework
+from jixiao.core.model import Evaluation, EvaluationKind
+from jixiao.core.scoring import Scorecard, score
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.framework_file import resolve_framework
+from jixiao.ingest.loader import SUFFIXES, load_any
+
+#: The framework an evaluation gets when neither the command line nor the file names one.
+DEFAULT_FRAMEWORKS = {
+    EvaluationKind.DEPARTMENT: "dept-generic-2020",
+    EvaluationKind.PROJECT: "mof-2020-project",
+}
+FRAMEWORK_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What became of one input file."""
+
+    file: str
+    ok: bool
+    error: str | None = None  # Chinese, naming the file and the place in it
+    evaluation: Evaluation | None = None
+    framework_id: str | None = None
+    scorecard: Scorecard | None = None
+    findings: tuple[Finding, ...] = ()
+    #: set only for an internal error (a bug, not bad input): shown with --debug
+    traceback: str = ""
+
+    @property
+    def internal_error(self) -> bool:
+        return bool(self.traceback)
+
+
+def evaluate_file(path: str | Path, framework_ref: str | None = None, *, run_checks: bool = True) -> FileResult:
+    """Load, score and (unless ``run_checks`` is false) check one file. Never raises."""
+    file = str(path)
+    try:
+        evaluation = load_any(Path(path))
+        framework = choose_framework(evaluation, framework_ref, Path(path))
+        card = score(evaluation, framework)
+        findings = check(evaluation, framework, card) if run_checks else ()
+    except InputError as error:
+        located = error if error.file else error.with_file(file)
+        return FileResult(file=file, ok=False, error=str(located))
+    except Exception as error:  # one bad file must not stop a batch
+        return internal_error(file, error)
+    return FileResult(
+        file=file,
+        ok=True,
+        evaluation=evaluation,
+        framework_id=framework.id,
+        scorecard=card,
+        findings=findings,
+    )
+
+
+def internal_error(file: str, error: BaseException) -> FileResult:
+    """A bug in jixiao met while handling ``file``: said plainly, traceback kept aside."""
+    detail = "".join(tb.format_exception(error))
+    message = (
+        f"内部错误：{file}：处理此文件时 jixiao 出错（{type(error).__name__}: {error}）。"
+        "这不是文件的问题，请把文件和 --debug 输出报告给维护者"
+    )
+    return FileResult(file=file, ok=False, error=message, traceback=detail or repr(error))
+
+
+def choose_framework(evaluation: Evaluation, ref: str | None, file: Path) -> Framework:
+    """The explicit ``ref`` (id or YAML path), else the file's ``framework``, else the kind's default.
+
+    A framework path written in the file is read relative to the file. A framework that
+    does not apply to the evaluation's kind is refused rather than scored wrongly.
+    """
+    wanted = ref
+    if wanted is None and evaluation.framework:
+        wanted = evaluation.framework
+        if wanted.lower().endswith(FRAMEWORK_SUFFIXES) and not Path(wanted).is_absolute():
+            wanted = str(file.parent / wanted)
+    try:
+        framework = framework_for(wanted, DEFAULT_FRAMEWORKS[evaluation.kind])
+    except InputError as error:
+        if error.file:  # an error inside a framework file names that file
+            raise
+        location = "framework" if ref is None else ""
+        raise InputError(error.message, file=str(file), location=location) from None
+    if evaluation.kind not in framework.applies_to:
+        kinds = "、".join(kind.label for kind in framework.applies_to)
+        hint = DEFAULT_FRAMEWORKS[evaluation.kind]
+        raise InputError(
+            f"评分标准“{framework.id}”适用于{kinds}评价，不能用于{evaluation.kind.label}评价；"
+            f"请改用适用的评分标准，如 --framework {hint}",
+            file=str(file),
+            location="framework",
+        )
+    return framework
+
+
+@lru_cache(maxsize=64)
+def framework_for(ref: str | None, default: str) -> Framework:
+    """:func:`resolve_framework`, remembered: a batch names one framework file, read it once per process."""
+    return resolve_framework(ref, default)
+
+
+# --- many files ------------------------------------------------------------------------
+
+
+def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
+    """The files to check: files as given, directories walked for the importable suffixes.
+
+    Returns the files and a result for each path that yields nothing (missing path,
+    directory without importable files). Hidden files and Office lock files (``~$…``) are skipped.
+    """
+    files: list[Path] = []
+    problems: list[FileResult] = []
+    seen: set[Path] = set()  # a file named twice (or inside a named directory) is checked once
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(_walk(path))
+            if not found:
+                names = "、".join(sorted(SUFFIXES))
+                problems.append(FileResult(str(path), ok=False, error=f"{path}：目录中没有可检查的文件（{names}）"))
+        elif path.exists():
+            found = [path]
+        else:
+            problems.append(FileResult(str(path), ok=False, error=f"{path}：文件或目录不存在，请检查路径"))
+            continue
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    return files, problems
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.startswith((".", "~$")):
+                continue
+            if Path(name).suffix.lower() in SUFFIXES:
+                yield Path(folder) / name
+
+
+def severity_counts(results: Iterable[FileResult]) -> Counter[Severity]:
+    return Counter(finding.severity for result in results for finding in result.findings)
+
+
+def exit_code(results: Sequence[FileResult]) -> int:
+    """0 = no P0 finding; 1 = some P0 finding; 2 = some input unreadable (2 wins over 1)."""
+    if any(not result.ok for result in results):
+        return 2
+    if any(finding.severity is Severity.P0 for result in results for finding in result.findings):
+        return 1
+    return 0
+
+
+# --- JSON contracts (docs/file-formats.md) -----------------------------------------------
+
+
+def number(value: Decimal | None) -> str | None:
+    """Decimals as fixed-point strings ("97.75"), never floats."""
+    return None if value is None else format(value, "f")
+
+
+def scorecard_json(card: Scorecard) -> dict[str, Any]:
+    """``jixiao score --json``: total, grade, execution rate, blocks and every scored line."""
+    return {
+        "total": number(card.total),
+        "grade": card.grade,
+        "execution_rate": number(card.execution_rate),
+        "framework": card.framework_id,
+        "blocks": [
+            {"id": block.id, "name": block.name, "weight": number(block.weight), "score": number(block.score)}
+            for block in card.blocks
+        ],
+        "indicators": [
+            {
+                "path": line.path,
+                "name": line.name,
+                "weight": number(line.weight),
+                "score": number(line.score),
+                "explanation": line.explanation,
+            }
+            for line in card.items
+        ],
+    }
+
+
+def check_json(results: Iterable[FileResult]) -> dict[str, Any]:
+    """``jixiao check --json``: one entry per file, findings as code/severity/message/path."""
+    return {
+        "results": [
+            {
+                "file": result.file,
+                "ok": result.ok,
+                "error": result.error,
+                "findings": [finding.as_dict() for finding in result.findings],
+            }
+            for result in results
+        ]
+    }
