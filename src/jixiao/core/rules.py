@@ -131,7 +131,7 @@ def score_indicator(indicator: Indicator, rule: Rule) -> Outcome:
     kind = RuleKind(indicator.rule) if indicator.rule is not None else rule.kind
     if kind is RuleKind.MANUAL:
         return _manual(indicator.judged_score, indicator.justification, weight)
-    direction = _direction_for(kind, indicator)
+    direction = direction_for(kind, indicator)
     if direction is Direction.QUALITATIVE:
         return _qualitative(indicator, weight)
     return _quantitative(indicator, direction, weight)
@@ -145,7 +145,8 @@ _FORCED_DIRECTION = {
 }
 
 
-def _direction_for(kind: RuleKind, indicator: Indicator) -> Direction:
+def direction_for(kind: RuleKind, indicator: Indicator) -> Direction:
+    """How ``indicator`` is compared under rule ``kind``: forced by the kind, else read from the target."""
     forced = _FORCED_DIRECTION.get(kind)
     return forced if forced is not None else indicator.effective_direction
 

@@ -1,0 +1,49 @@
+"""The checker (审核): what a careful reviewer would flag in a self-evaluation.
+
+``check(evaluation, framework)`` is pure: no I/O, no Django. It implements the review rulebook
+of domain.md §5 as far as structured data allows, in five groups — arithmetic, plausibility,
+indicator design, satisfaction and narrative — plus the importer's notes. Every finding has a
+stable code (docs/checks.md), a severity (P0 blocks submission, P1 must be explained, P2 is
+advice), a Chinese message with the figures involved, and the path of the field it concerns.
+
+All per-indicator checks share one pass over the indicators (see
+:func:`jixiao.core.checks.context.indicator_views`) so that checking stays linear.
+"""
+
+from __future__ import annotations
+
+from jixiao.core.checks import imports
+from jixiao.core.checks.arithmetic import Arithmetic
+from jixiao.core.checks.codes import Code
+from jixiao.core.checks.context import Context, indicator_views
+from jixiao.core.checks.design import Design
+from jixiao.core.checks.narrative import NarrativeChecks
+from jixiao.core.checks.plausibility import Plausibility
+from jixiao.core.checks.satisfaction import SatisfactionChecks
+from jixiao.core.findings import Finding
+from jixiao.core.framework import Framework
+from jixiao.core.model import Evaluation
+from jixiao.core.scoring import Scorecard, score
+
+__all__ = ["Code", "check"]
+
+
+def check(evaluation: Evaluation, framework: Framework, scorecard: Scorecard | None = None) -> tuple[Finding, ...]:
+    """Findings for ``evaluation`` under ``framework``, P0 first, then by field path.
+
+    ``scorecard`` is computed when not given; pass it when you already have it.
+    """
+    card = scorecard if scorecard is not None else score(evaluation, framework)
+    ctx = Context(evaluation, framework, card)
+    groups = (Arithmetic(ctx), Plausibility(ctx), Design(ctx), SatisfactionChecks(ctx), NarrativeChecks(ctx))
+    a, b, c, d, e = (group.indicator for group in groups)
+    for view in indicator_views(ctx):
+        a(view)
+        b(view)
+        c(view)
+        d(view)
+        e(view)
+    for group in groups:
+        group.finish()
+    imports.run(ctx)
+    return ctx.result()

@@ -1,0 +1,477 @@
+"""Arithmetic (算术核对, P0 mostly): figures that do not add up or are miscomputed.
+
+domain.md §5: parts that do not sum to the stated total; a grade outside its score band;
+weights that do not total the framework's; a stated execution rate or its score miscomputed;
+a score above its weight; budget splits (基本 + 项目, by source) that do not match totals.
+
+A stated figure is compared at the precision it was printed with (四舍五入): "102.2" agrees
+with 102.19…%, "97.80" does not agree with 97.81% (it is 97.8086…% cut, not rounded).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+
+from jixiao.core import metrics
+from jixiao.core.checks.codes import Code
+from jixiao.core.checks.context import Context, IndicatorView, percent, quoted
+from jixiao.core.findings import Severity
+from jixiao.core.model import BudgetLine
+from jixiao.core.numbers import HUNDRED, ZERO, fmt, places_of, round_half_up, truncate
+from jixiao.core.rules import Flag, execution_points
+
+_FIELD_LABELS = {"initial": "年初预算数", "adjusted": "全年预算数", "executed": "全年执行数"}
+_HALF = Decimal("0.5")
+_FOUR_PLACES = 4  # a computed rate shown to 0.0001% so that the cut digit is visible
+_FELL_BACK = Flag.FELL_BACK_TO_STATED
+
+
+def _rounded_to(places: int) -> str:
+    return "四舍五入取整" if places == 0 else f"四舍五入保留 {places} 位小数"
+
+
+class Agreement(Enum):
+    ROUNDED = "rounded"  # equals the computed figure rounded half up at the printed precision
+    TRUNCATED = "truncated"  # equals the computed figure cut (not rounded) at that precision
+    DIFFERENT = "different"
+
+
+def printed_places(value: Decimal) -> int:
+    """Decimals as printed, trailing zeros included (``Decimal('97.80')`` → 2)."""
+    text = str(value)
+    if "E" in text:  # "1E+2", "1.2E-7": read the exponent the slow way
+        exponent = value.as_tuple().exponent
+        return max(0, -exponent) if isinstance(exponent, int) else 0
+    dot = text.find(".")
+    return 0 if dot < 0 else len(text) - dot - 1
+
+
+def as_printed(value: Decimal) -> str:
+    """A stated figure shown the way it was printed ("97.80", not "97.8")."""
+    return fmt(value, printed_places(value))
+
+
+def agreement(stated: Decimal, computed: Decimal) -> Agreement:
+    """How a stated figure relates to the computed one, at the precision it was printed with.
+
+    The printed precision is tried first ("97.80" claims two decimals); then the precision
+    without trailing zeros, because a converted spreadsheet value may carry zeros nobody
+    printed ("97.800").
+    """
+    if stated == computed:
+        return Agreement.ROUNDED
+    printed = printed_places(stated)
+    normal = places_of(stated)
+    for places in (printed, normal) if normal != printed else (printed,):
+        if round_half_up(computed, places) == stated:
+            return Agreement.ROUNDED
+        if truncate(computed, places) == stated:
+            return Agreement.TRUNCATED
+    return Agreement.DIFFERENT
+
+
+def rounding_slack(values: list[Decimal]) -> Decimal:
+    """How far a sum of printed figures may be off through their own rounding.
+
+    Each figure printed with decimals may be off by half its last digit; whole numbers are
+    taken as exact (amounts are printed with decimals when they have them).
+    """
+    slack = ZERO
+    for value in values:
+        places = printed_places(value)
+        if places:
+            slack += _HALF.scaleb(-places)
+    return slack
+
+
+class _SlotTally:
+    """The unit's indicators in one framework slot."""
+
+    __slots__ = ("first", "missing", "weight")
+
+    def __init__(self, first: int) -> None:
+        self.weight = ZERO
+        self.missing = False  # some indicator has no weight: the sum means nothing
+        self.first = first  # where to point the reader
+
+
+class Arithmetic:
+    """Sums, stated scores and grades."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.slot_weights: dict[str, _SlotTally] = {}
+        self.stated_scores: list[Decimal] | None = []  # None once an indicator has no stated score
+
+    def indicator(self, view: IndicatorView) -> None:
+        indicator = view.indicator
+        weight, stated = indicator.weight, indicator.stated_score
+        if stated is None:
+            self.stated_scores = None
+        elif self.stated_scores is not None:
+            self.stated_scores.append(stated)
+        slot = view.slot
+        if slot is not None:
+            tally = self.slot_weights.get(slot.id)
+            if tally is None:
+                tally = self.slot_weights[slot.id] = _SlotTally(view.position)
+            if weight is None:
+                tally.missing = True
+            else:
+                tally.weight += weight
+        if stated is None or weight is None:
+            return
+        if stated > weight:
+            self.ctx.add(
+                Code.INDICATOR_SCORE_ABOVE_WEIGHT,
+                Severity.P0,
+                f"{quoted(indicator.name)}填报得分 {fmt(stated)} 分，超过其分值 {fmt(weight)} 分",
+                f"{view.path}.stated_score",
+            )
+            return
+        line = view.line
+        if line is None or _FELL_BACK in line.flags:
+            return
+        if (view.deducted_although_met and not view.has_note) or view.full_marks_although_unmet:
+            return  # plausibility reports these with the reason
+        if agreement(stated, line.score) is not Agreement.ROUNDED:
+            self.ctx.add(
+                Code.INDICATOR_SCORE_MISMATCH,
+                Severity.P1,
+                f"{quoted(indicator.name)}填报得分 {fmt(stated)} 分，按评分规则应得 {fmt(line.score)} 分："
+                f"{line.explanation}",
+                f"{view.path}.stated_score",
+            )
+
+    def finish(self) -> None:
+        self._budget_sums()
+        self._assets()
+        self._slot_weights()
+        self._execution()
+        self._stated_total()
+        self._grade()
+        self._items()
+
+    # --- budget and assets ----------------------------------------------------------
+
+    def _budget_sums(self) -> None:
+        budget = self.ctx.evaluation.budget
+        totals = (("initial", budget.initial), ("adjusted", budget.adjusted), ("executed", budget.executed))
+        for lines, code, split in (
+            (budget.by_nature, Code.BUDGET_NATURE_SUM_MISMATCH, "按支出性质"),
+            (budget.by_source, Code.BUDGET_SOURCE_SUM_MISMATCH, "按资金来源"),
+        ):
+            if not lines:
+                continue
+            for field, total in totals:
+                if total is not None:
+                    self._lines_sum(lines, field, total, code, split)
+
+    def _lines_sum(self, lines: tuple[BudgetLine, ...], field: str, total: Decimal, code: Code, split: str) -> None:
+        added = ZERO
+        for line in lines:
+            value = getattr(line, field)
+            if value is None:
+                return  # a split with blanks cannot be added up
+            added += value
+        if added == total:
+            return
+        parts: list[Decimal] = [getattr(line, field) for line in lines]
+        if abs(added - total) <= rounding_slack([*parts, total]):
+            return
+        label = _FIELD_LABELS[field]
+        terms = " + ".join(f"{line.name} {fmt(value)}" for line, value in zip(lines, parts, strict=True))
+        self.ctx.add(
+            code,
+            Severity.P0,
+            f"{split}各项{label}之和（{terms}）为 {self.ctx.money(added)}，与{label} {self.ctx.money(total)}"
+            f"不符，相差 {self.ctx.money(abs(added - total))}",
+            f"budget.{field}",
+        )
+
+    def _assets(self) -> None:
+        assets = self.ctx.evaluation.unit.assets
+        if assets.total is None or not assets.parts:
+            return
+        parts = [part.amount for part in assets.parts]
+        added = sum(parts, ZERO)
+        if added == assets.total or abs(added - assets.total) <= rounding_slack([*parts, assets.total]):
+            return
+        terms = " + ".join(f"{part.name} {fmt(part.amount)}" for part in assets.parts)
+        unit = assets.unit.value
+        self.ctx.add(
+            Code.ASSET_SUM_MISMATCH,
+            Severity.P0,
+            f"资产各项之和（{terms}）为 {fmt(added)} {unit}，与资产总计 {fmt(assets.total)} {unit}不符，"
+            f"相差 {fmt(abs(added - assets.total))} {unit}",
+            "unit.assets.total",
+        )
+
+    # --- weights ----------------------------------------------------------------------
+
+    def _slot_weights(self) -> None:
+        ctx = self.ctx
+        slots = ctx.slots
+        if not slots:
+            return
+        if not ctx.evaluation.indicators:
+            names = "、".join(slot.name for slot in slots)
+            ctx.add(Code.NO_INDICATORS, Severity.P0, f"未填报任何三级指标，{names}均无法计分", "indicators")
+            return
+        for slot in slots:
+            tally = self.slot_weights.get(slot.id)
+            if tally is None:
+                ctx.add(
+                    Code.SLOT_EMPTY,
+                    Severity.P1,
+                    f"评分标准中的{quoted(slot.name)}（{fmt(slot.weight)} 分）没有任何三级指标，该栏得 0 分",
+                    "indicators",
+                )
+                continue
+            total = tally.weight
+            if tally.missing or total == slot.weight:
+                continue  # a missing weight is reported on its own indicator
+            ctx.add(
+                Code.SLOT_WEIGHT_SUM_MISMATCH,
+                Severity.P0,
+                f"{quoted(slot.name)}各三级指标分值合计 {fmt(total)} 分，评分标准规定该栏为 {fmt(slot.weight)} 分，"
+                f"相差 {fmt(abs(total - slot.weight))} 分",
+                f"indicators[{tally.first}].weight",
+            )
+
+    # --- execution rate and its score ------------------------------------------------
+
+    def _execution(self) -> None:
+        ctx = self.ctx
+        stated = ctx.evaluation.stated
+        if stated.execution_rate is None and stated.execution_score is None and stated.execution_weight is None:
+            return
+        computed = metrics.execution_rate(ctx.evaluation.budget).value
+        if stated.execution_rate is not None and computed is not None:
+            self._execution_rate(stated.execution_rate, computed)
+        item_weight = ctx.execution_item.weight if ctx.execution_item is not None else None
+        weight = stated.execution_weight if stated.execution_weight is not None else item_weight
+        if stated.execution_weight is not None and item_weight is not None and stated.execution_weight != item_weight:
+            ctx.add(
+                Code.EXECUTION_WEIGHT_DIFFERS,
+                Severity.P1,
+                f"自评表中预算执行率的分值为 {fmt(stated.execution_weight)} 分，评分标准"
+                f"{quoted(ctx.framework.title)}规定为 {fmt(item_weight)} 分；请确认所用评分标准",
+                "stated.execution_weight",
+            )
+        if stated.execution_score is not None and weight is not None:
+            self._execution_score(stated.execution_score, weight, computed, stated.execution_rate)
+
+    def _execution_rate(self, stated: Decimal, computed: Decimal) -> None:
+        budget = self.ctx.evaluation.budget
+        found = agreement(stated, computed)
+        if found is Agreement.ROUNDED:
+            return
+        formula = (
+            f"全年执行数 {self.ctx.money(budget.executed)} ÷ 全年预算数 {self.ctx.money(budget.adjusted)} "
+            f"= {fmt(computed, _FOUR_PLACES)}%"
+        )
+        places = printed_places(stated)
+        if found is Agreement.TRUNCATED:
+            self.ctx.add(
+                Code.EXECUTION_RATE_TRUNCATED,
+                Severity.P2,
+                f"填报的预算执行率 {as_printed(stated)}% 系截位而非四舍五入：{formula}，"
+                f"{_rounded_to(places)}应为 {fmt(computed, places)}%",
+                "stated.execution_rate",
+            )
+            return
+        hint = ""
+        if stated <= 1 and round_half_up(computed / 100, places) == stated:
+            hint = f"；{fmt(stated)} 似为小数形式（{percent(computed)} = {fmt(computed / 100, 4)}），应以百分数填写"
+        self.ctx.add(
+            Code.EXECUTION_RATE_WRONG,
+            Severity.P0,
+            f"填报的预算执行率 {fmt(stated)}% 与计算值 {percent(computed)} 不符：{formula}{hint}",
+            "stated.execution_rate",
+        )
+
+    def _execution_score(
+        self, stated: Decimal, weight: Decimal, computed_rate: Decimal | None, stated_rate: Decimal | None
+    ) -> None:
+        path = "stated.execution_score"
+        if stated > weight:
+            message = f"填报的预算执行率得分 {fmt(stated)} 分，超过其分值 {fmt(weight)} 分"
+            self.ctx.add(Code.EXECUTION_SCORE_ABOVE_WEIGHT, Severity.P0, message, path)
+            return
+        # The score may follow the computed rate or the rate as the unit printed it.
+        rates = [r for r in (computed_rate, stated_rate) if r is not None]
+        verdicts = []
+        for rate in rates:
+            verdict = agreement(stated, execution_points(rate, weight))
+            if verdict is Agreement.ROUNDED:
+                return
+            verdicts.append(verdict)
+        if not rates:
+            return
+        shown_rate = rates[0]
+        expected = execution_points(shown_rate, weight)
+        capped = "（超过 100% 按 100% 计）" if shown_rate > HUNDRED else ""
+        formula = f"分值 {fmt(weight)} × 执行率 {percent(shown_rate)}{capped} = {fmt(expected, _FOUR_PLACES)} 分"
+        if Agreement.TRUNCATED in verdicts:
+            places = printed_places(stated)
+            self.ctx.add(
+                Code.EXECUTION_SCORE_TRUNCATED,
+                Severity.P2,
+                f"填报的预算执行率得分 {as_printed(stated)} 分系截位（或取整）而非四舍五入：{formula}，"
+                f"{_rounded_to(places)}应为 {fmt(expected, places)} 分",
+                path,
+            )
+            return
+        self.ctx.add(
+            Code.EXECUTION_SCORE_WRONG,
+            Severity.P0,
+            f"填报的预算执行率得分 {fmt(stated)} 分与计算不符：{formula}",
+            path,
+        )
+
+    # --- totals and grade -------------------------------------------------------------
+
+    def _stated_total(self) -> None:
+        ctx = self.ctx
+        stated = ctx.evaluation.stated
+        total = stated.total
+        maximum = ctx.framework.total
+        if stated.total_weight is not None and stated.total_weight != maximum:
+            ctx.add(
+                Code.TOTAL_WEIGHT_DIFFERS,
+                Severity.P1,
+                f"自评表的总分值为 {fmt(stated.total_weight)} 分，评分标准{quoted(ctx.framework.title)}"
+                f"总分为 {fmt(maximum)} 分",
+                "stated.total_weight",
+            )
+        if total is None:
+            return
+        ceiling = stated.total_weight if stated.total_weight is not None else maximum
+        if total > ceiling:
+            ctx.add(
+                Code.TOTAL_ABOVE_MAXIMUM,
+                Severity.P0,
+                f"填报自评总分 {fmt(total)} 分，超过满分 {fmt(ceiling)} 分",
+                "stated.total",
+            )
+        self._score_sum(total)
+        card = ctx.card
+        if agreement(total, card.total) is not Agreement.ROUNDED:
+            parts = " + ".join(f"{block.name} {fmt(block.score)}" for block in card.blocks)
+            ctx.add(
+                Code.TOTAL_MISMATCH,
+                Severity.P1,
+                f"填报自评总分 {fmt(total)} 分，按评分标准{quoted(ctx.framework.title)}计算为 {fmt(card.total)} 分"
+                f"（{parts}），相差 {fmt(abs(total - card.total))} 分；按计算结果评价等级为{quoted(card.grade)}",
+                "stated.total",
+            )
+
+    def _score_sum(self, total: Decimal) -> None:
+        """The unit's own scores must add up to its own total (when every one is printed)."""
+        ctx = self.ctx
+        scores = self.stated_scores
+        if not scores:
+            return
+        if len(ctx.item_lines) > (ctx.execution_item is not None):
+            return  # other framework items have no stated score to add
+        execution = ctx.evaluation.stated.execution_score
+        if ctx.execution_item is not None and execution is None:
+            return
+        indicators = sum(scores, ZERO)
+        added = indicators + (execution or ZERO)
+        if added == total or round_half_up(added, printed_places(total)) == total:
+            return
+        parts = f"预算执行 {fmt(execution)} + 各三级指标 {fmt(indicators)}" if execution is not None else ""
+        parts = f"（{parts}）" if parts else ""
+        ctx.add(
+            Code.SCORE_SUM_MISMATCH,
+            Severity.P0,
+            f"各项填报得分合计 {fmt(added)} 分{parts}，与填报自评总分 {fmt(total)} 分不符，"
+            f"相差 {fmt(abs(total - added))} 分",
+            "stated.total",
+        )
+
+    def _grade(self) -> None:
+        ctx = self.ctx
+        framework = ctx.framework
+        stated = ctx.evaluation.stated
+        total = stated.total
+        grade = (stated.grade or "").strip().strip("“”\"'「」")
+        if not grade:
+            if total is not None:
+                ctx.add(
+                    Code.GRADE_MISSING,
+                    Severity.P2,
+                    f"未填写评价等级；自评总分 {fmt(total)} 分对应等级为{quoted(framework.grade_for(total))}",
+                    "stated.grade",
+                )
+            return
+        known = [band.grade for band in framework.grades]
+        name = grade if grade in known else next((g for g in known if grade.startswith(g)), None)
+        if name is None:
+            ctx.add(
+                Code.GRADE_UNKNOWN,
+                Severity.P1,
+                f"评价等级{quoted(grade)}不是评分标准中的等级（可用：{'、'.join(known)}）",
+                "stated.grade",
+            )
+            return
+        band = framework.band_for(name)
+        if total is None or band is None:
+            return
+        low, high = band
+        if total >= low and (high is None or total < high):
+            return
+        expected = framework.grade_for(total)
+        span = f"{fmt(low)} 分及以上" if high is None else f"{fmt(low)}–{fmt(high)} 分（不含 {fmt(high)}）"
+        ctx.add(
+            Code.GRADE_MISMATCH,
+            Severity.P0,
+            f"填报评价等级{quoted(grade)}（{span}）与自评总分 {fmt(total)} 分不符，应为{quoted(expected)}",
+            "stated.grade",
+        )
+
+    # --- framework items ------------------------------------------------------------
+
+    def _items(self) -> None:
+        """Rule problems on the framework's own items (预算执行率, 人工评分项 …)."""
+        ctx = self.ctx
+        for line in ctx.item_lines:
+            if not line.flags:
+                continue
+            item_id = line.path.removeprefix("items.")
+            for flag in line.flags:
+                if flag is Flag.METRIC_MISSING:
+                    ctx.add(
+                        Code.ITEM_METRIC_MISSING,
+                        Severity.P1,
+                        f"评分项{quoted(line.name)}无法计算，得 0 分：{line.explanation}"
+                        f"{self._missing_hint(line.name)}",
+                        line.path,
+                    )
+                elif flag is Flag.MANUAL_MISSING:
+                    ctx.add(
+                        Code.MANUAL_SCORE_MISSING,
+                        Severity.P0,
+                        f"评分项{quoted(line.name)}须由评价人打分（{fmt(line.weight)} 分），尚未给出得分，暂按 0 分计",
+                        f"judgements.{item_id}",
+                    )
+                elif flag is Flag.MANUAL_WITHOUT_REASON:
+                    ctx.add(
+                        Code.MANUAL_SCORE_UNJUSTIFIED,
+                        Severity.P1,
+                        f"评分项{quoted(line.name)}人工评分 {fmt(line.score)} 分"
+                        f"（满分 {fmt(line.weight)} 分），未说明理由",
+                        f"judgements.{item_id}",
+                    )
+
+    def _missing_hint(self, name: str) -> str:
+        budget = self.ctx.evaluation.budget
+        if "执行" in name and budget.adjusted is None and budget.initial is not None:
+            return (
+                f"；只填了年初预算数 {self.ctx.money(budget.initial)}，"
+                "执行率应以全年预算数（调整后）计算，请补填全年预算数"
+            )
+        return ""

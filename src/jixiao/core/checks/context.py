@@ -1,0 +1,191 @@
+"""What every check reads: the evaluation, its framework and scorecard, one view per indicator.
+
+The checker runs on very large batches (hundreds of thousands of indicator rows), so the
+facts each rule needs about an indicator — its score line, its slot, whether the target was
+met — are worked out once here, in :func:`indicator_views`, and shared by all checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import NamedTuple
+
+from jixiao.core.checks.codes import Code
+from jixiao.core.findings import Finding, Severity
+from jixiao.core.framework import Framework, Item, RuleKind, Slot
+from jixiao.core.model import Evaluation, Indicator
+from jixiao.core.numbers import fmt
+from jixiao.core.rules import direction_for
+from jixiao.core.scoring import ItemScore, Scorecard
+from jixiao.core.values import Direction, MeasureKind, comparable
+
+# What people write in 偏差原因分析 when they give no reason at all.
+_EMPTY_NOTES = frozenset({"", "无", "暂无", "没有", "/", "-", "—", "——", "无偏差", "无。", "暂无。"})
+# Enum members looked up once: attribute access on an Enum class is slow on the hot path.
+_MANUAL, _BY_DIRECTION = RuleKind.MANUAL, RuleKind.BY_DIRECTION
+_QUALITATIVE, _LE, _EQ = Direction.QUALITATIVE, Direction.LE, Direction.EQ
+_DATE = MeasureKind.DATE
+_SEVERITY_ORDER = {Severity.P0: 0, Severity.P1: 1, Severity.P2: 2}
+_DIGITS = re.compile(r"(\d+)")
+
+
+class IndicatorView(NamedTuple):
+    """One indicator with the facts the checks share, worked out once."""
+
+    position: int  # index in Evaluation.indicators
+    indicator: Indicator
+    line: ItemScore | None  # its scorecard line; None when no slot took it
+    slot: Slot | None
+    direction: Direction | None  # None: scored by hand (manual rule)
+    pair: tuple[Decimal, Decimal] | None  # target and actual as numbers in one unit
+    met: bool | None  # target met? None when it cannot be told from the figures
+    points: Decimal | None  # the stated score, else the computed one when the rule applied cleanly
+    lost: Decimal | None  # weight − points when points were lost (None: none lost, or unknown)
+    has_note: bool  # a real 偏差原因分析 (not blank, not "无")
+    deducted_although_met: bool  # stated score below the weight although the figures meet the target
+    full_marks_although_unmet: bool  # stated full marks although the figures miss the target
+
+    @property
+    def path(self) -> str:
+        return f"indicators[{self.position}]"
+
+
+class Context:
+    """The inputs of one check run and the findings it collects."""
+
+    def __init__(self, evaluation: Evaluation, framework: Framework, card: Scorecard) -> None:
+        self.evaluation = evaluation
+        self.framework = framework
+        self.card = card
+        self.unit = evaluation.budget.unit.value
+        self.findings: list[Finding] = []
+        self._keys: list[tuple[int, tuple[str | int, ...]]] = []  # sort key of each finding
+        self._sources: dict[str, str] | None = None
+        self.execution_item: Item | None = None
+        self.execution_line: ItemScore | None = None
+        self.slots: tuple[Slot, ...] = tuple(slot for _, slot in framework.slots)
+        self.lines: dict[int, ItemScore] = {}  # indicator index → its score line
+        self.item_lines: list[ItemScore] = []  # the framework's own items
+        for block in framework.blocks:
+            for item in block.items:
+                if item.rule.kind is RuleKind.EXECUTION_RATE:
+                    self.execution_item = item
+                    break
+            if self.execution_item is not None:
+                break
+        wanted = f"items.{self.execution_item.id}" if self.execution_item is not None else None
+        lines = self.lines
+        for line in card.items:
+            at = line.indicator_index
+            if at is not None:
+                lines[at] = line
+            else:
+                self.item_lines.append(line)
+                if line.path == wanted:
+                    self.execution_line = line
+
+    # --- output ---------------------------------------------------------------------
+
+    def add(self, code: Code, severity: Severity, message: str, path: str) -> None:
+        self.findings.append(Finding(code.value, severity, message, path, self.source_of(path)))
+        self._keys.append((_SEVERITY_ORDER[severity], _path_key(path)))
+
+    def source_of(self, path: str) -> str:
+        """Where the figure at ``path`` came from: the path itself, else its nearest parent."""
+        if self._sources is None:
+            self._sources = dict(self.evaluation.sources)
+        sources = self._sources
+        if not sources:
+            return ""
+        key = path
+        while key:
+            found = sources.get(key)
+            if found is not None:
+                return found
+            key = key[: max(key.rfind("."), key.rfind("["), 0)]
+        return ""
+
+    def result(self) -> tuple[Finding, ...]:
+        """The findings, P0 first, then by path; equal keys keep the order they were found in."""
+        keys = self._keys
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        findings = self.findings
+        return tuple(findings[i] for i in order)
+
+    # --- figures as people read them -------------------------------------------------
+
+    def money(self, value: Decimal | None) -> str:
+        """An amount with its unit: "1496.62 万元"."""
+        return f"{fmt(value)} {self.unit}"
+
+
+def _path_key(path: str) -> tuple[str | int, ...]:
+    """Paths compare with their indexes as numbers: "indicators[9]" before "indicators[10]"."""
+    if "[" not in path:
+        return (path,)
+    parts = _DIGITS.split(path)
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
+
+
+def percent(value: Decimal) -> str:
+    """A percentage to 0.01 (四舍五入): "21.75%"."""
+    return f"{fmt(value, 2)}%"
+
+
+def quoted(text: str) -> str:
+    return f"“{text}”"
+
+
+def indicator_views(ctx: Context) -> Iterator[IndicatorView]:
+    """Every indicator with its score line, slot, direction and whether its target was met."""
+    lines = ctx.lines
+    slots = {slot.id: slot for slot in ctx.slots}
+    for index, indicator in enumerate(ctx.evaluation.indicators):
+        line = lines.get(index)
+        slot = slots.get(line.slot_id) if line is not None and line.slot_id is not None else None
+        if indicator.rule is not None:
+            kind = RuleKind(indicator.rule)
+        else:
+            kind = slot.rule.kind if slot is not None else _BY_DIRECTION
+        direction = None if kind is _MANUAL else direction_for(kind, indicator)
+        pair = None
+        met = None
+        if direction is not None and direction is not _QUALITATIVE:
+            pair = comparable(indicator.target, indicator.actual)
+            if pair is not None:
+                met = _met(direction, pair, indicator.target.kind is _DATE)
+        weight, stated = indicator.weight, indicator.stated_score
+        points = stated
+        if points is None and line is not None and not line.flags:
+            points = line.score
+        lost = weight - points if weight is not None and points is not None and points < weight else None
+        note = indicator.deviation_note
+        deducted = full = False
+        if met is not None and stated is not None and weight is not None:
+            deducted = met and stated < weight
+            full = not met and stated >= weight
+        yield IndicatorView(
+            index,
+            indicator,
+            line,
+            slot,
+            direction,
+            pair,
+            met,
+            points,
+            lost,
+            bool(note) and note.strip() not in _EMPTY_NOTES,
+            deducted,
+            full,
+        )
+
+
+def _met(direction: Direction, pair: tuple[Decimal, Decimal], deadline: bool) -> bool:
+    target, actual = pair
+    if deadline or direction is _LE:
+        return actual <= target
+    if direction is _EQ and target == 0:
+        return actual <= 0
+    return actual >= target

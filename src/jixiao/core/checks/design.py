@@ -1,0 +1,246 @@
+"""Indicator design (指标设置): how the unit wrote its indicators, and rule problems met scoring them.
+
+domain.md §5: a cost indicator written "≥"; a level-3 indicator in the wrong level-2 class;
+the same indicator under 产出 and 效益; vague targets (提高/改善/显著/有效) without unit or
+baseline; a multi-year total as the annual target; no 成本 or 时效 indicator (P2). The rule
+problems scoring met (:class:`jixiao.core.rules.Flag`) become findings here as well.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+
+from jixiao.core.checks.codes import Code
+from jixiao.core.checks.context import Context, IndicatorView, quoted
+from jixiao.core.findings import Severity
+from jixiao.core.framework import Slot, normalize_l1
+from jixiao.core.numbers import fmt
+from jixiao.core.rules import Flag
+from jixiao.core.values import Direction, MeasureKind
+
+_VAGUE = re.compile("提高|提升|改善|显著|有效|明显|进一步|增强|加强|逐步")
+_DIGIT = re.compile(r"\d")
+# "累计", "三年", "十四五", "2021-2023": a total over several years ("三年级" is a school grade).
+_MULTI_YEAR = re.compile(
+    r"累计|[两二三四五]年(?![级制])|十[二三四五]五|(?P<first>(?:19|20)\d\d)\s*年?\s*[-—–~～至到]\s*(?P<last>(?:19|20)\d\d)"
+)
+#: A percentage above this is more likely an amount or a count written under a "%" heading.
+_PERCENT_CEILING = Decimal(200)
+_NAME_MARKS = "★☆*※ \u3000"
+_PERCENT_NAMES = ("(%)", "（%）")
+
+
+@lru_cache(maxsize=4096)
+def _l2_key(l2: str) -> str:
+    return normalize_l1(l2)
+
+
+@lru_cache(maxsize=4096)
+def _l2_fits(l2: str, allowed: tuple[str, ...]) -> tuple[str, bool]:
+    """The level-2 class as a key, and whether it is one of ``allowed`` (any if none).
+
+    "数量" fits "数量指标", "满意度" fits "服务对象满意度指标".
+    """
+    key = _l2_key(l2)
+    if not allowed:
+        return key, True
+    keys = [_l2_key(a) for a in allowed]
+    return key, any(key == a or key in a or a in key for a in keys)
+
+
+# Enum members looked up once: attribute access on an Enum class is slow on the hot path.
+_BLANK, _TEXT = MeasureKind.BLANK, MeasureKind.TEXT
+_GE = Direction.GE
+
+
+class Design:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        # slot id → each level-2 name its indicators use → (key, fits the slot); also tells
+        # which classes a slot has, for the required ones (成本, 时效)
+        self.l2_fits: dict[str, dict[str, tuple[str, bool]]] = {}
+        self.names: dict[str, tuple[str, int]] = {}  # name → (slot or 一级指标, first index)
+
+    def indicator(self, view: IndicatorView) -> None:
+        indicator = view.indicator
+        slot = view.slot
+        if slot is None:
+            if view.line is None:
+                self._unmatched(view)
+            group = normalize_l1(indicator.l1)
+        else:
+            group = slot.id
+            cache = self.l2_fits.get(group)
+            if cache is None:
+                cache = self.l2_fits[group] = {}
+            known = cache.get(indicator.l2)
+            if known is None:
+                known = cache[indicator.l2] = _l2_fits(indicator.l2, slot.l2)
+            if not known[1] or not known[0]:
+                self._level2(view, slot, known[0])
+        name = indicator.name.strip(_NAME_MARKS)
+        first = self.names.get(name)
+        if first is None:
+            self.names[name] = (group, view.position)
+        elif first[0] != group:
+            self._duplicate(view, name, first[1])
+        target = indicator.target
+        kind = target.kind
+        if kind is not _BLANK:
+            text = target.text
+            if "成本" in indicator.l2 and (indicator.direction or target.relation) is _GE:
+                self._cost_positive(view)
+            if kind is _TEXT and _VAGUE.search(text) is not None and _DIGIT.search(text) is None:
+                self._vague(view)
+            found = _MULTI_YEAR.search(text)
+            if found is not None:
+                self._multi_year(view, found)
+            if target.unit == "%" or indicator.name.endswith(_PERCENT_NAMES):
+                t, a = target.value, indicator.actual.value
+                if (t is not None and t > _PERCENT_CEILING) or (a is not None and a > _PERCENT_CEILING):
+                    self._percent(view)
+        line = view.line
+        if line is not None and line.flags:
+            self._flags(view)
+
+    def finish(self) -> None:
+        ctx = self.ctx
+        kind = ctx.evaluation.kind
+        if ctx.framework.applies_to and kind not in ctx.framework.applies_to:
+            ctx.add(
+                Code.FRAMEWORK_KIND_MISMATCH,
+                Severity.P1,
+                f"评分标准{quoted(ctx.framework.title)}适用于"
+                f"{'、'.join(k.label for k in ctx.framework.applies_to)}，本评价为{kind.label}",
+                "framework",
+            )
+        for slot in ctx.slots:
+            used = self.l2_fits.get(slot.id)
+            if used is None or not slot.required_l2:
+                continue  # an empty slot is reported by the arithmetic checks
+            seen = {key for key, _ in used.values() if key}
+            for required in slot.required_l2:
+                key = _l2_key(required)
+                if not any(key in have for have in seen):
+                    why = "（财预〔2021〕101号要求设置成本指标）" if "成本" in key else ""
+                    ctx.add(
+                        Code.REQUIRED_L2_MISSING,
+                        Severity.P2,
+                        f"{quoted(slot.name)}下没有{quoted(required)}类三级指标，建议补充{why}",
+                        "indicators",
+                    )
+
+    # --- classes ------------------------------------------------------------------------
+
+    def _unmatched(self, view: IndicatorView) -> None:
+        names = "、".join(slot.name for slot in self.ctx.slots)
+        indicator = view.indicator
+        self.ctx.add(
+            Code.INDICATOR_L1_UNMATCHED,
+            Severity.P0,
+            f"{quoted(indicator.name)}的一级指标{quoted(indicator.l1)}不属于评分标准{quoted(self.ctx.framework.title)}"
+            f"的任何一级指标（可用：{names}），未计分",
+            f"{view.path}.l1",
+        )
+
+    def _level2(self, view: IndicatorView, slot: Slot, key: str) -> None:
+        l2 = view.indicator.l2
+        if not key:
+            self.ctx.add(
+                Code.INDICATOR_L2_MISSING,
+                Severity.P2,
+                f"{quoted(view.indicator.name)}未填写二级指标",
+                f"{view.path}.l2",
+            )
+            return
+        self.ctx.add(
+            Code.INDICATOR_L2_MISMATCH,
+            Severity.P1,
+            f"{quoted(view.indicator.name)}的二级指标{quoted(l2)}不属于{quoted(slot.name)}（应为：{'、'.join(slot.l2)}）",
+            f"{view.path}.l2",
+        )
+
+    def _duplicate(self, view: IndicatorView, name: str, first: int) -> None:
+        other = self.ctx.evaluation.indicators[first]
+        self.ctx.add(
+            Code.INDICATOR_DUPLICATED,
+            Severity.P1,
+            f"三级指标{quoted(name)}同时列在{quoted(other.l1)}（indicators[{first}]）和{quoted(view.indicator.l1)}下；"
+            "同一指标不应在产出和效益中重复计分",
+            f"{view.path}.name",
+        )
+
+    # --- targets ------------------------------------------------------------------------
+
+    def _cost_positive(self, view: IndicatorView) -> None:
+        self.ctx.add(
+            Code.COST_INDICATOR_POSITIVE,
+            Severity.P0,
+            f"成本指标{quoted(view.indicator.name)}的年度指标值写作{quoted(view.indicator.target.text)}（≥，正向）："
+            "成本指标应为反向指标（≤，不超过），否则花得越多得分越高",
+            f"{view.path}.target",
+        )
+
+    def _vague(self, view: IndicatorView) -> None:
+        self.ctx.add(
+            Code.TARGET_VAGUE,
+            Severity.P1,
+            f"{quoted(view.indicator.name)}的年度指标值{quoted(view.indicator.target.text)}没有数值、计量单位或基准，"
+            "无法衡量完成程度；请改为可量化的指标值（如“≥95%”），或作为定性指标写明评判标准",
+            f"{view.path}.target",
+        )
+
+    def _multi_year(self, view: IndicatorView, found: re.Match[str]) -> None:
+        if found.group("first") is not None and found.group("first") == found.group("last"):
+            return  # "2022年1月-2022年12月" stays within one year
+        self.ctx.add(
+            Code.TARGET_MULTI_YEAR,
+            Severity.P1,
+            f"{quoted(view.indicator.name)}的年度指标值{quoted(view.indicator.target.text)}含{quoted(found.group(0))}，"
+            f"似为多年累计目标；年度指标值应为 {self.ctx.evaluation.year} 年度当年应完成的数",
+            f"{view.path}.target",
+        )
+
+    def _percent(self, view: IndicatorView) -> None:
+        indicator = view.indicator
+        self.ctx.add(
+            Code.INDICATOR_UNIT_SUSPECT,
+            Severity.P2,
+            f"{quoted(indicator.name)}以 % 计量，但年度指标值{quoted(indicator.target.text)}、实际完成值"
+            f"{quoted(indicator.actual.text)}不像百分比，请核对计量单位",
+            f"{view.path}.target",
+        )
+
+    # --- rule problems ------------------------------------------------------------------
+
+    def _flags(self, view: IndicatorView) -> None:
+        assert view.line is not None
+        ctx = self.ctx
+        indicator = view.indicator
+        name = quoted(indicator.name)
+        why = view.line.explanation
+        path = view.path
+        for flag in view.line.flags:
+            if flag is Flag.MISSING_WEIGHT:
+                severity = Severity.P0 if indicator.stated_score is None else Severity.P1
+                ctx.add(Code.INDICATOR_WEIGHT_MISSING, severity, f"{name}{why}", f"{path}.weight")
+            elif flag is Flag.NO_TARGET:
+                ctx.add(Code.INDICATOR_TARGET_MISSING, Severity.P1, f"{name}{why}", f"{path}.target")
+            elif flag is Flag.NO_ACTUAL:
+                ctx.add(Code.INDICATOR_ACTUAL_MISSING, Severity.P1, f"{name}{why}", f"{path}.actual")
+            elif flag is Flag.UNCOMPARABLE:
+                ctx.add(Code.INDICATOR_UNCOMPARABLE, Severity.P1, f"{name}：{why}", f"{path}.actual")
+            elif flag is Flag.NO_TIER:
+                ctx.add(Code.QUALITATIVE_TIER_MISSING, Severity.P1, f"{name}：{why}", f"{path}.tier")
+            elif flag is Flag.TIER_OUT_OF_BAND:
+                where = "judged_score" if indicator.judged_score is not None else "stated_score"
+                ctx.add(Code.QUALITATIVE_SCORE_OUT_OF_TIER, Severity.P0, f"{name}：{why}", f"{path}.{where}")
+            elif flag is Flag.MANUAL_MISSING:
+                weight = fmt(indicator.weight)
+                message = f"{name}为人工评分指标（分值 {weight} 分），未给出得分，暂按 0 分计"
+                ctx.add(Code.MANUAL_SCORE_MISSING, Severity.P0, message, f"{path}.judged_score")
+            elif flag is Flag.MANUAL_WITHOUT_REASON:
+                message = f"{name}{why}；人工评分须写明理由"
+                ctx.add(Code.MANUAL_SCORE_UNJUSTIFIED, Severity.P1, message, f"{path}.justification")

@@ -1,0 +1,209 @@
+"""Plausibility (合理性, P1): figures that add up but do not make sense together.
+
+domain.md §5: every indicator at full marks; indicator achievement far ahead of money spent
+((S/90 − E/10) ÷ (S/90) > 5%); full marks although actual < target; points deducted although
+the target was met and no reason is given; execution < 80% with a score ≥ 90; actual above
+130% of target unexplained; spending above budget.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.core.checks.codes import Code
+from jixiao.core.checks.context import Context, IndicatorView, percent, quoted
+from jixiao.core.findings import Severity
+from jixiao.core.model import BudgetLine
+from jixiao.core.numbers import HUNDRED, ZERO, fmt
+from jixiao.core.values import Direction, MeasureKind
+
+#: Achievement above this share of the target needs a reason (target perhaps set too low).
+OVER_TARGET_RATIO = Decimal("1.3")
+#: Flag when indicator achievement runs ahead of execution by more than this (deployed rule).
+AHEAD_OF_SPENDING = Decimal("0.05")
+_CARRYOVER_WORDS = ("结转", "结余")
+_LE, _DATE = Direction.LE, MeasureKind.DATE  # enum members looked up once, off the hot path
+
+
+class Plausibility:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.known = 0  # indicators whose points and weight are known
+        self.full = 0  # … of which at full marks
+        self.unknown = 0
+        self.points = ZERO  # computed points of the indicators with a weight …
+        self.weights = ZERO  # … and their weights (for the spending comparison)
+
+    def indicator(self, view: IndicatorView) -> None:
+        indicator = view.indicator
+        weight, points = indicator.weight, view.points
+        if weight is None or points is None:
+            self.unknown += 1
+        else:
+            self.known += 1
+            if points >= weight:
+                self.full += 1
+        line = view.line
+        if line is not None and line.weight is not None:
+            self.points += line.score
+            self.weights += line.weight
+        met = view.met
+        if met is None:
+            return
+        if view.full_marks_although_unmet:
+            self._full_marks_unmet(view)
+        elif view.deducted_although_met and not view.has_note:
+            self._deducted_met(view)
+        if met and not view.has_note and view.direction is not _LE:
+            target, actual = view.pair  # type: ignore[misc]  # met is known only with a pair
+            if actual > target * OVER_TARGET_RATIO and target > ZERO and indicator.target.kind is not _DATE:
+                self._over_target(view, target, actual)
+
+    def finish(self) -> None:
+        self._overspent()
+        for i, line in enumerate(self.ctx.evaluation.budget.by_nature):
+            self._line_overspent(line, f"budget.by_nature[{i}].executed")
+        for i, line in enumerate(self.ctx.evaluation.budget.by_source):
+            self._line_overspent(line, f"budget.by_source[{i}].executed")
+        self._low_execution()
+        self._ahead_of_spending()
+        if self.known >= 2 and self.unknown == 0 and self.full == self.known:
+            self.ctx.add(
+                Code.ALL_FULL_MARKS,
+                Severity.P1,
+                f"全部 {self.known} 项三级指标均为满分，请逐项核实实际完成值及佐证材料，说明是否存在目标值设置偏低",
+                "indicators",
+            )
+
+    # --- indicators -----------------------------------------------------------------
+
+    def _full_marks_unmet(self, view: IndicatorView) -> None:
+        indicator = view.indicator
+        line = view.line
+        should = f"；按评分规则应得 {fmt(line.score)} 分" if line is not None else ""
+        if indicator.target.kind is MeasureKind.DATE:
+            verb = "晚于"
+        elif view.direction is Direction.LE:
+            verb = "超过"
+        else:
+            verb = "未达到"
+        self.ctx.add(
+            Code.FULL_MARKS_TARGET_UNMET,
+            Severity.P1,
+            f"{quoted(indicator.name)}实际完成值{quoted(indicator.actual.text)}{verb}年度指标值"
+            f"{quoted(indicator.target.text)}，却填报满分 {fmt(indicator.stated_score)} 分{should}",
+            f"{view.path}.stated_score",
+        )
+
+    def _deducted_met(self, view: IndicatorView) -> None:
+        indicator = view.indicator
+        weight, stated = indicator.weight, indicator.stated_score
+        assert weight is not None and stated is not None  # deducted_although_met checked both
+        self.ctx.add(
+            Code.SCORE_DEDUCTED_TARGET_MET,
+            Severity.P1,
+            f"{quoted(indicator.name)}实际完成值{quoted(indicator.actual.text)}已达到年度指标值"
+            f"{quoted(indicator.target.text)}，却只得 {fmt(stated)} 分"
+            f"（分值 {fmt(weight)} 分，扣 {fmt(weight - stated)} 分），且未填写偏差原因分析",
+            f"{view.path}.stated_score",
+        )
+
+    def _over_target(self, view: IndicatorView, target: Decimal, actual: Decimal) -> None:
+        indicator = view.indicator
+        self.ctx.add(
+            Code.OVER_TARGET_UNEXPLAINED,
+            Severity.P1,
+            f"{quoted(indicator.name)}实际完成值{quoted(indicator.actual.text)}为年度指标值"
+            f"{quoted(indicator.target.text)}的 {percent(actual / target * HUNDRED)}，超过 130%，"
+            "未说明原因（是否目标值设置偏低）",
+            f"{view.path}.actual",
+        )
+
+    # --- budget ---------------------------------------------------------------------
+
+    def _overspent(self) -> None:
+        ctx = self.ctx
+        budget = ctx.evaluation.budget
+        adjusted, executed = budget.adjusted, budget.executed
+        if adjusted is None or executed is None or executed <= adjusted:
+            return
+        over = executed - adjusted
+        share = f"（{percent(over / adjusted * HUNDRED)}）" if adjusted > ZERO else ""
+        head = f"全年执行数 {ctx.money(executed)}超过全年预算数 {ctx.money(adjusted)}，超支 {ctx.money(over)}{share}"
+        funded = [line.name for line in budget.by_source if any(word in line.name for word in _CARRYOVER_WORDS)]
+        explanation = budget.overspend_explanation.strip()
+        if explanation or funded:
+            said = explanation or f"资金来源中列有{'、'.join(funded)}"
+            ctx.add(Code.BUDGET_OVERSPENT, Severity.P2, f"{head}；单位说明：{said}，请核对", "budget.executed")
+            return
+        carryover = budget.carryover
+        balance = "未填报年末结转结余" if carryover is None else f"年末结转结余为 {ctx.money(carryover)}"
+        ctx.add(
+            Code.BUDGET_OVERSPENT_UNEXPLAINED,
+            Severity.P1,
+            f"{head}；{balance}，资金来源中没有上年结转资金，也未说明超支部分的资金来源",
+            "budget.executed",
+        )
+
+    def _line_overspent(self, line: BudgetLine, path: str) -> None:
+        adjusted, executed = line.adjusted, line.executed
+        if adjusted is None or executed is None or executed <= adjusted:
+            return
+        over = executed - adjusted
+        share = f"（{percent(over / adjusted * HUNDRED)}）" if adjusted > ZERO else ""
+        money = self.ctx.money
+        self.ctx.add(
+            Code.BUDGET_LINE_OVERSPENT,
+            Severity.P1,
+            f"{line.name}全年执行数 {money(executed)}超过其全年预算数 {money(adjusted)}，超出 {money(over)}{share}",
+            path,
+        )
+
+    # --- scores against spending ------------------------------------------------------
+
+    def _low_execution(self) -> None:
+        ctx = self.ctx
+        rate = ctx.card.execution_rate
+        if rate is None or rate >= ctx.framework.low_execution_rate:
+            return
+        stated = ctx.evaluation.stated.total
+        total = stated if stated is not None else ctx.card.total
+        top = ctx.framework.grades[0]
+        if total < top.min:
+            return
+        whose = "填报自评总分" if stated is not None else "计算总分"
+        ctx.add(
+            Code.LOW_EXECUTION_HIGH_SCORE,
+            Severity.P1,
+            f"预算执行率 {percent(rate)} 低于 {fmt(ctx.framework.low_execution_rate)}%，{whose}却为 {fmt(total)} 分"
+            f"（{quoted(top.grade)}）：资金执行偏低而绩效评价偏高，请说明原因",
+            "budget.executed",
+        )
+
+    def _ahead_of_spending(self) -> None:
+        """(S/S_max − E/E_max) ÷ (S/S_max) > 5%: outputs claimed well ahead of money spent.
+
+        The deployed rule reads S/90 and E/10 for the 10/90 default; here the maxima are the
+        weights actually in play (the unit's indicator weights, the framework's execution item).
+        """
+        ctx = self.ctx
+        line, item = ctx.execution_line, ctx.execution_item
+        if line is None or item is None or line.flags or ctx.card.execution_rate is None:
+            return
+        points, weights = self.points, self.weights
+        if weights <= ZERO or points <= ZERO:
+            return
+        s = points / weights
+        e = line.score / item.weight
+        gap = (s - e) / s
+        if gap <= AHEAD_OF_SPENDING:
+            return
+        ctx.add(
+            Code.OUTPUT_AHEAD_OF_SPENDING,
+            Severity.P1,
+            f"指标得分率 {percent(s * HUNDRED)}（{fmt(points)} / {fmt(weights)} 分）明显高于预算执行得分率 "
+            f"{percent(e * HUNDRED)}（{fmt(line.score)} / {fmt(item.weight)} 分）：偏离度 = "
+            f"({percent(s * HUNDRED)} − {percent(e * HUNDRED)}) ÷ {percent(s * HUNDRED)} = {percent(gap * HUNDRED)}，"
+            "超过 5%。产出和效益完成情况与资金支出进度不匹配，请核实完成值或说明原因",
+            "indicators",
+        )

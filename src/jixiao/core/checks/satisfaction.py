@@ -1,0 +1,101 @@
+"""Satisfaction (满意度): a satisfaction figure needs a survey behind it.
+
+domain.md §5: scored with no survey (P0); "no complaints" as evidence (P1); no sample size or
+method (P2). The seed report scored satisfaction "as 80%" because no survey existed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.core.checks.codes import Code
+from jixiao.core.checks.context import Context, IndicatorView, quoted
+from jixiao.core.findings import Severity
+from jixiao.core.model import SatisfactionSource
+from jixiao.core.numbers import fmt
+from jixiao.core.values import MeasureKind
+
+_COMPLAINTS = re.compile(r"(?:无|没有|未收到|未接到|未发生|零)[^，。；,;]{0,6}(?:投诉|信访|举报)|零投诉")
+
+
+def _is_satisfaction(view: IndicatorView) -> bool:
+    indicator = view.indicator
+    return "满意" in indicator.l1 or "满意" in indicator.l2 or "满意度" in indicator.name
+
+
+class SatisfactionChecks:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.views: list[IndicatorView] = []
+
+    def indicator(self, view: IndicatorView) -> None:
+        if _is_satisfaction(view):
+            self.views.append(view)
+
+    def finish(self) -> None:
+        ctx = self.ctx
+        satisfaction = ctx.evaluation.satisfaction
+        scored = [view for view in self.views if not view.indicator.actual.is_blank]
+        if satisfaction.source is SatisfactionSource.NONE:
+            self._no_survey(scored)
+        elif satisfaction.source is SatisfactionSource.OTHER:
+            found = _COMPLAINTS.search(satisfaction.method)
+            if found is not None:
+                ctx.add(
+                    Code.SATISFACTION_COMPLAINTS_AS_EVIDENCE,
+                    Severity.P1,
+                    f"满意度依据为{quoted(found.group(0))}（{satisfaction.method.strip()}）：没有投诉不等于满意，"
+                    "应开展服务对象满意度问卷调查",
+                    "satisfaction.method",
+                )
+        elif satisfaction.source is SatisfactionSource.SURVEY:
+            gaps = (("样本量", satisfaction.sample_size is None), ("调查方法", not satisfaction.method.strip()))
+            missing = [label for label, absent in gaps if absent]
+            if missing:
+                path = "satisfaction.sample_size" if satisfaction.sample_size is None else "satisfaction.method"
+                ctx.add(
+                    Code.SATISFACTION_SURVEY_INCOMPLETE,
+                    Severity.P2,
+                    f"满意度来自问卷调查，但未说明{'和'.join(missing)}（如有效问卷份数、调查对象和抽样方式）",
+                    path,
+                )
+        self._value_agrees(scored)
+
+    def _no_survey(self, scored: list[IndicatorView]) -> None:
+        ctx = self.ctx
+        satisfaction = ctx.evaluation.satisfaction
+        said = satisfaction.method.strip()
+        basis = f"单位说明：{said}" if said else "未提供问卷调查等依据，如调查方式、有效问卷份数"
+        for view in scored:
+            ctx.add(
+                Code.SATISFACTION_WITHOUT_SURVEY,
+                Severity.P0,
+                f"满意度无调查依据：{quoted(view.indicator.name)}填报实际完成值{quoted(view.indicator.actual.text)}，"
+                f"但满意度来源为“{satisfaction.source.label}”（{basis}）；"
+                "应开展服务对象满意度调查，或说明该项不予计分",
+                f"{view.path}.actual",
+            )
+        if not scored and satisfaction.value is not None:
+            ctx.add(
+                Code.SATISFACTION_WITHOUT_SURVEY,
+                Severity.P0,
+                f"满意度无调查依据：填报满意度 {fmt(satisfaction.value)}%，但满意度来源为“无调查”（{basis}）",
+                "satisfaction.value",
+            )
+
+    def _value_agrees(self, scored: list[IndicatorView]) -> None:
+        """The satisfaction block and the single satisfaction indicator must say the same."""
+        value = self.ctx.evaluation.satisfaction.value
+        if value is None or len(scored) != 1:
+            return
+        actual = scored[0].indicator.actual
+        if actual.kind is not MeasureKind.NUMBER or actual.value is None or actual.unit not in {"%", ""}:
+            return
+        if actual.value != value:
+            self.ctx.add(
+                Code.SATISFACTION_VALUE_MISMATCH,
+                Severity.P1,
+                f"满意度说明中的满意度为 {fmt(value)}%，{quoted(scored[0].indicator.name)}的实际完成值为"
+                f"{quoted(actual.text)}，两处不一致",
+                "satisfaction.value",
+            )

@@ -1,0 +1,74 @@
+"""Satisfaction checks: a satisfaction figure needs a survey behind it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from jixiao.core.checks import Code
+from jixiao.core.findings import Severity
+from jixiao.core.model import Evaluation, Satisfaction, SatisfactionSource
+from tests.factories import D, clean_project, codes, only, run
+
+
+def with_satisfaction(**changes: object) -> Evaluation:
+    ev = clean_project()
+    return replace(ev, satisfaction=replace(ev.satisfaction, **changes))
+
+
+def test_satisfaction_scored_without_a_survey_is_p0() -> None:
+    # The seed: "本次满意度指标完成值按80%进行评分" with no survey.
+    ev = with_satisfaction(source=SatisfactionSource.NONE, sample_size=None, method="未开展问卷调查，按综合分析估计")
+    finding = only(run(ev), Code.SATISFACTION_WITHOUT_SURVEY)
+    assert finding.severity is Severity.P0
+    assert finding.path == "indicators[5].actual"
+    assert finding.message.startswith("满意度无调查依据")
+    assert "“92%”" in finding.message
+    assert "未开展问卷调查" in finding.message
+
+
+def test_satisfaction_with_no_evidence_recorded_is_p0_and_asks_for_it() -> None:
+    ev = replace(clean_project(), satisfaction=Satisfaction())
+    finding = only(run(ev), Code.SATISFACTION_WITHOUT_SURVEY)
+    assert "未提供问卷调查等依据" in finding.message
+
+
+def test_satisfaction_value_without_an_indicator_or_survey_is_p0() -> None:
+    ev = replace(
+        clean_project(),
+        indicators=clean_project().indicators[:5],
+        satisfaction=Satisfaction(value=D(80), source=SatisfactionSource.NONE),
+    )
+    finding = only(run(ev), Code.SATISFACTION_WITHOUT_SURVEY)
+    assert finding.path == "satisfaction.value"
+    assert "80%" in finding.message
+
+
+def test_no_complaints_as_evidence_is_p1() -> None:
+    ev = with_satisfaction(
+        source=SatisfactionSource.OTHER, sample_size=None, method="全年未收到群众投诉，满意度按 100% 计"
+    )
+    finding = only(run(ev), Code.SATISFACTION_COMPLAINTS_AS_EVIDENCE)
+    assert finding.path == "satisfaction.method"
+    assert "“未收到群众投诉”" in finding.message
+
+
+def test_other_evidence_than_complaints_is_quiet() -> None:
+    ev = with_satisfaction(source=SatisfactionSource.OTHER, method="召开学员座谈会 3 场")
+    found = codes(run(ev))
+    assert Code.SATISFACTION_COMPLAINTS_AS_EVIDENCE not in found
+    assert Code.SATISFACTION_WITHOUT_SURVEY not in found
+
+
+def test_survey_without_sample_size_or_method_is_advice() -> None:
+    finding = only(run(with_satisfaction(sample_size=None, method="")), Code.SATISFACTION_SURVEY_INCOMPLETE)
+    assert finding.severity is Severity.P2
+    assert finding.path == "satisfaction.sample_size"
+    assert "样本量和调查方法" in finding.message
+    finding = only(run(with_satisfaction(method="")), Code.SATISFACTION_SURVEY_INCOMPLETE)
+    assert finding.path == "satisfaction.method"
+
+
+def test_satisfaction_value_differing_from_the_indicator_is_p1() -> None:
+    finding = only(run(with_satisfaction(value=D(85))), Code.SATISFACTION_VALUE_MISMATCH)
+    assert "85%" in finding.message
+    assert "“92%”" in finding.message
