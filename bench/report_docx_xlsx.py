@@ -1,0 +1,89 @@
+"""One 部门整体 report (the seed's unit) written as .docx and as .xlsx, in-process, per call.
+
+Each timed call builds the content from evaluation + scorecard and writes the file to memory.
+Charts are part of the .docx: "warm" calls reuse the PNGs drawn for the same content (the
+chart cache: a report written in several formats, or written again, draws its charts once);
+"cold" calls clear that cache first, so matplotlib draws both charts every time. The font
+lookup is cached per process in both. Targets: .docx ≤ 100 ms, .xlsx ≤ 100 ms.
+
+    .venv/bin/python bench/report_docx_xlsx.py [--runs 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from jixiao.core.scoring import score
+from jixiao.ingest.evaluation_file import load_evaluation
+from jixiao.ingest.framework_file import resolve_framework
+from jixiao.reports.charts import _render, chart_font
+from jixiao.reports.content import build_content
+from jixiao.reports.docx_writer import write_docx
+from jixiao.reports.html import html_document
+from jixiao.reports.xlsx_writer import write_xlsx
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "donghu-2021.yaml"
+
+
+def timed(runs: int, work: Callable[[], object], before: Callable[[], object] | None = None) -> list[float]:
+    timings = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        work()
+        timings.append((time.perf_counter() - started) * 1000)
+    return sorted(timings)
+
+
+def show(label: str, timings: list[float], target: float | None = None) -> None:
+    median = statistics.median(timings)
+    p95 = timings[max(int(len(timings) * 0.95) - 1, 0)]
+    goal = f"（目标 ≤ {target:.0f} ms，{'达标' if median <= target else '未达标'}）" if target else ""
+    print(f"{label}：中位数 {median:.1f} ms，p95 {p95:.1f} ms，最大 {timings[-1]:.1f} ms{goal}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="单份部门整体自评报告 .docx / .xlsx 生成耗时")
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+
+    evaluation = load_evaluation(EXAMPLE)
+    framework = resolve_framework(evaluation.framework, "dept-generic-2020")
+    card = score(evaluation, framework)
+    started = time.perf_counter()
+    print(f"中文字体：{chart_font()}（首次查找 {(time.perf_counter() - started) * 1000:.0f} ms，此后缓存）")
+
+    def content() -> object:
+        return build_content(evaluation, card, framework=framework)
+
+    def docx() -> None:
+        write_docx(build_content(evaluation, card, framework=framework), io.BytesIO())
+
+    def xlsx() -> None:
+        write_xlsx(build_content(evaluation, card, framework=framework), io.BytesIO())
+
+    def html() -> None:
+        html_document(build_content(evaluation, card, framework=framework))
+
+    for _ in range(3):  # warm-up: imports, font cache, chart cache
+        docx()
+        xlsx()
+    sample = io.BytesIO()
+    write_docx(build_content(evaluation, card, framework=framework), sample)
+    size = len(sample.getvalue()) // 1024
+    print(f"报告：{evaluation.unit.name}，{len(evaluation.indicators)} 项指标，2 张图表，.docx {size} KB")
+    show(f"{args.runs} 次 报告内容（build_content）", timed(args.runs, content))
+    show(f"{args.runs} 次 .docx（含图表，图表已缓存）", timed(args.runs, docx), 100)
+    show(f"{args.runs} 次 .docx（含图表，每次重新绘制）", timed(args.runs, docx, _render.cache_clear), 100)
+    show(f"{args.runs} 次 .xlsx（自评表）", timed(args.runs, xlsx), 100)
+    show(f"{args.runs} 次 .html（预览，图表已缓存）", timed(args.runs, html))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""The self-evaluation table (.xlsx), reopened with openpyxl: layout, numbers, text stays text."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+import pytest
+from openpyxl.cell.cell import MergedCell
+
+from jixiao.core.model import Evaluation
+from jixiao.core.scoring import Scorecard
+from jixiao.reports.document import ReportContent
+from jixiao.reports.xlsx_writer import xlsx_bytes
+from tests.reports.conftest import FORMULA
+
+
+def reopen(content: ReportContent) -> Any:
+    return openpyxl.load_workbook(io.BytesIO(xlsx_bytes(content)))
+
+
+@pytest.fixture(scope="module")
+def sheet(seed_content: ReportContent) -> Any:
+    return reopen(seed_content)["自评表"]
+
+
+def find(sheet: Any, value: object) -> Any:
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == value:
+                return cell
+    raise AssertionError(f"{value!r} not in sheet")
+
+
+def right_of(sheet: Any, cell: Any, offset: int) -> Any:
+    return sheet.cell(row=cell.row, column=cell.column + offset)
+
+
+def test_title_and_header_block(sheet: Any) -> None:
+    assert sheet["A1"].value == "2021年度部门整体支出绩效自评表"
+    assert "A1:H1" in {str(r) for r in sheet.merged_cells.ranges}
+    label = find(sheet, "部门（单位）名称")
+    assert right_of(sheet, label, 2).value == "东湖区城市综合管理协调领导小组办公室"
+
+
+def test_budget_block_stores_numbers_as_numbers(sheet: Any) -> None:
+    headers = [c.value for c in sheet[find(sheet, "年初预算数").row]][2:]
+    assert headers == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    total = find(sheet, "年度资金总额")
+    values = [right_of(sheet, total, i).value for i in range(1, 7)]
+    assert [Decimal(str(v)) for v in values] == [
+        Decimal(x) for x in ("153", "1464.48", "1496.62", "10", "1.0219", "10")
+    ]
+    cells = [right_of(sheet, total, i) for i in range(1, 7)]
+    assert all(cell.data_type == "n" for cell in cells)
+    assert cells[1].number_format == "0.00" and cells[4].number_format == "0.00%"
+    for label in (
+        "其中：本年财政拨款",
+        "\u3000\u3000上年结转资金",
+        "\u3000\u3000其他资金",
+        "按支出性质：基本支出",
+        "\u3000\u3000项目支出",
+    ):
+        find(sheet, label)
+    basic = find(sheet, "按支出性质：基本支出")
+    assert float(right_of(sheet, basic, 2).value) == 147.79 and float(right_of(sheet, basic, 3).value) == 179.93
+
+
+def test_goals_block_and_indicator_table_with_merged_levels(sheet: Any) -> None:
+    assert right_of(sheet, find(sheet, "年度总体目标"), 1).value == "预期目标"
+    header = find(sheet, "一级指标")
+    assert [c.value for c in sheet[header.row]] == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ]
+    first = header.row + 1
+    ranges = {str(r) for r in sheet.merged_cells.ranges}
+    assert f"A{first}:A{first + 9}" in ranges  # 产出指标, ten indicators
+    assert f"B{first}:B{first + 5}" in ranges  # 数量指标, six
+    row = sheet[first + 7]  # 无障碍设施点位达标率
+    assert [c.value for c in row[2:5]] == ["无障碍设施点位达标率", "≥60%", "48.6%"]
+    assert float(row[6].value) == 4.86 and row[6].number_format == "0.00"
+
+
+def test_total_and_grade_footer(sheet: Any) -> None:
+    total = find(sheet, "总分")
+    assert float(right_of(sheet, total, 5).value) == 100 and float(right_of(sheet, total, 6).value) == 97.75
+    grade = find(sheet, "等级")
+    assert right_of(sheet, grade, 5).value == "优"
+    notes = [c.value for c in sheet["A"] if isinstance(c.value, str) and c.value.startswith("注：")]
+    assert any("102.2%" in n for n in notes) and any("89.8" in n and "良" in n for n in notes)
+
+
+def test_print_setup_is_a4_landscape_with_repeated_titles(sheet: Any) -> None:
+    assert int(sheet.page_setup.paperSize) == 9  # A4
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.print_title_rows == "$1:$2"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.column_dimensions["H"].width == 40
+    assert find(sheet, "三级指标").alignment.wrap_text
+
+
+def test_every_table_cell_has_a_border(sheet: Any) -> None:
+    bottom = find(sheet, "等级").row
+    for row in sheet.iter_rows(min_row=3, max_row=bottom, max_col=8):
+        for cell in row:
+            if isinstance(cell, MergedCell):  # covered by a merge: the range's outline is drawn
+                continue
+            sides = (cell.border.left, cell.border.right, cell.border.top, cell.border.bottom)
+            assert {side.style for side in sides} == {"thin"}, cell.coordinate
+
+
+def test_score_explanations_sheet(seed_content: ReportContent) -> None:
+    notes = reopen(seed_content)["评分说明"]
+    assert [c.value for c in notes[1]] == ["一级指标", "指标", "分值", "得分", "计分说明"]
+    texts = [c.value for c in notes["E"]]
+    assert any(isinstance(t, str) and "6 × 48.6 ÷ 60 = 4.86" in t for t in texts)
+
+
+def test_user_text_is_never_a_formula(hostile: tuple[Evaluation, Scorecard, ReportContent]) -> None:
+    _, _, content = hostile
+    data = xlsx_bytes(content)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name), name
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["自评表"]
+    for value in ("=1+1", "<≥6842户>"):
+        cell = find(sheet, value)
+        assert cell.data_type == "s"
+    for start in ("=", "+", "-", "@"):
+        cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(start)]
+        assert all(c.data_type == "s" for c in cells)
+    assert find(sheet, "=东湖区<办公室>&“测试”").data_type == "s"
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(FORMULA in t for t in texts)
+    assert any("<script>alert(1)</script>" in t and "😀🎉" in t for t in texts)
+    assert not any(ch in t for t in texts for ch in "\x00\x01\x0b\x1f")
+
+
+def test_long_text_is_kept_up_to_excels_cell_limit(hostile: tuple[Evaluation, Scorecard, ReportContent]) -> None:
+    _, _, content = hostile
+    sheet = reopen(content)["自评表"]
+    lengths = [len(c.value) for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert max(lengths) <= 32767
+    heights = [d.height for d in sheet.row_dimensions.values() if d.height]
+    assert max(heights) <= 409
