@@ -40,6 +40,9 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/single_evaluation.py
 	$(PY) bench/synthetic_city.py
+	$(PY) bench/import_tables.py
+	$(PY) bench/report_docx_xlsx.py
+	$(PY) bench/report_pdf_batch.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis src/*.egg-info

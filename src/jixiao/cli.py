@@ -1,4 +1,4 @@
-"""jixiao 命令行：评分（score）、审核（check）、评分标准（frameworks）。
+"""jixiao 命令行：评分（score）、审核（check）、评分标准（frameworks）、报告（report）。
 
 Exit codes: 0 = no P0 finding, 1 = some P0 finding, 2 = some input unreadable (also for
 command-line usage errors). Bad input never shows a traceback; ``--debug`` shows one for
@@ -107,12 +107,12 @@ def _usage_message(error: UsageError) -> str:
     if text.startswith("No such command"):
         names = re.findall(r"'([^']*)'", text)
         maybe = f"，是否想用 {'、'.join(names[1:])}？" if len(names) > 1 else "。"
-        return f"没有命令“{names[0] if names else ''}”{maybe}可用命令：score、check、frameworks"
+        return f"没有命令“{names[0] if names else ''}”{maybe}可用命令：score、check、frameworks、report"
     if text.startswith("Got unexpected extra argument"):
         extra = re.search(r"\(([^()]*)\)$", text)
         return f"多余的参数：{extra.group(1) if extra else text}"
     if text.startswith("Missing command"):
-        return "缺少命令；可用命令：score、check、frameworks"
+        return "缺少命令；可用命令：score、check、frameworks、report"
     return f"命令行用法有误：{text}"
 
 
