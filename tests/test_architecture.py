@@ -24,6 +24,7 @@ CORE_FORBIDDEN = (
     "openpyxl",
     "docx",
     "matplotlib",
+    "PIL",
     "rich",
     "typer",
     "yaml",

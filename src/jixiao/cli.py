@@ -603,7 +603,7 @@ def report(
     报告按 GB/T 9704-2012 公文格式排版，文中金额、比率、得分和等级均按评分结果计算；
     多个文件逐个生成，PDF 由一个 LibreOffice 进程批量转换。
     """
-    from jixiao.reports.cli import run_report  # python-docx, openpyxl and matplotlib load only here
+    from jixiao.reports.cli import run_report  # python-docx, openpyxl and Pillow load only here
 
     with _guard(debug):
         code = run_report(

@@ -2,7 +2,7 @@
 
 ``build_content`` (pure) turns evaluation + scorecard (+ findings for the review copy) into a
 :class:`ReportContent` following a template; the writers lay it out. Only this package
-imports python-docx, openpyxl's writer, matplotlib or LibreOffice, and only when a format
+imports python-docx, openpyxl's writer, Pillow (charts) or LibreOffice, and only when a format
 that needs them is asked for.
 
     from jixiao.reports import render
