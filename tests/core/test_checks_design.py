@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jixiao.core.checks import Code
+from jixiao.core.checks.design import _MAYBE_MULTI_YEAR, _MULTI_YEAR
 from jixiao.core.findings import Severity
 from jixiao.core.model import Tier
 from jixiao.core.values import Direction
@@ -107,6 +110,13 @@ def test_multi_year_target_is_p1(target: str, said: str) -> None:
     finding = only(run(with_indicator(clean_project(), 0, target=target)), Code.TARGET_MULTI_YEAR)
     assert f"“{said}”" in finding.message
     assert "2022 年度" in finding.message
+
+
+@given(st.text(alphabet="累计两二三四五年级制十19202~～—–-至到 0123456789≥%万元", max_size=16))
+def test_multi_year_prefilter_never_hides_a_match(text: str) -> None:
+    # The cheap one-class search must find something in every text the full pattern matches.
+    if _MULTI_YEAR.search(text) is not None:
+        assert _MAYBE_MULTI_YEAR.search(text) is not None
 
 
 @pytest.mark.parametrize("target", ["2022年12月", "≥3个年级", "2022年1月-2022年12月"])

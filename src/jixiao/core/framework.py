@@ -141,9 +141,37 @@ class Framework:
             upper = band.min
         return None
 
-    @property
+    # Tables derived once per framework object: scoring and checking a city's batch reads
+    # them for every evaluation (cached_property writes the instance __dict__, which a frozen
+    # dataclass allows; the fields, equality and hashing are untouched).
+
+    @cached_property
     def slots(self) -> tuple[tuple[Block, Slot], ...]:
         return tuple((block, slot) for block in self.blocks for slot in block.slots)
+
+    @cached_property
+    def slot_list(self) -> tuple[Slot, ...]:
+        """Every slot, in the order of the blocks."""
+        return tuple(slot for _, slot in self.slots)
+
+    @cached_property
+    def slot_by_id(self) -> dict[str, Slot]:
+        return {slot.id: slot for slot in self.slot_list}
+
+    @cached_property
+    def block_items(self) -> tuple[tuple[Block, Item], ...]:
+        """Every item the framework defines itself, with its block, in order."""
+        return tuple((block, item) for block in self.blocks for item in block.items)
+
+    @cached_property
+    def execution_item(self) -> Item | None:
+        """The first item scored by the execution rate (预算执行率), if any."""
+        return next((item for _, item in self.block_items if item.rule.kind is RuleKind.EXECUTION_RATE), None)
+
+    @cached_property
+    def metric_labels(self) -> dict[str, str]:
+        """The labels of the metrics the unit supplies, by name."""
+        return {spec.name: spec.label for spec in self.metrics}
 
     @cached_property
     def _slot_index(self) -> dict[str, tuple[Block, Slot]]:

@@ -41,6 +41,14 @@ def execution_rate(budget: Budget) -> MetricValue:
     return _ratio(budget.executed, budget.adjusted, "预算执行率 = 全年执行数 ÷ 全年预算数")
 
 
+def execution_rate_value(budget: Budget) -> Decimal | None:
+    """The figure of :func:`execution_rate` alone, for callers that do not show the formula."""
+    executed, adjusted = budget.executed, budget.adjusted
+    if executed is None or adjusted is None or adjusted == 0:
+        return None
+    return executed / adjusted * HUNDRED
+
+
 def _execution(evaluation: Evaluation) -> MetricValue:
     return execution_rate(evaluation.budget)
 

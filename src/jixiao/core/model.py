@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from jixiao.core.values import BLANK, Direction, Measure
+from jixiao.core.values import BLANK, Direction, Measure, MeasureKind
 
 
 class EvaluationKind(StrEnum):
@@ -170,7 +170,7 @@ class Indicator:
             return self.direction
         if self.target.relation is not None:
             return self.target.relation
-        if self.target.kind.value == "text":
+        if self.target.kind is MeasureKind.TEXT:
             return Direction.QUALITATIVE
         return Direction.GE
 
@@ -250,11 +250,13 @@ class Evaluation:
     #: problems the importer met (cells it could not read), reported by the checker
     import_notes: tuple[tuple[str, str], ...] = ()  # (path, message)
 
+    # Most evaluations carry none of these: answer without building a dict.
+
     def judgement(self, item_id: str) -> Judgement | None:
-        return dict(self.judgements).get(item_id)
+        return dict(self.judgements).get(item_id) if self.judgements else None
 
     def metric(self, name: str) -> Decimal | None:
-        return dict(self.metrics).get(name)
+        return dict(self.metrics).get(name) if self.metrics else None
 
     def source_of(self, path: str) -> str | None:
-        return dict(self.sources).get(path)
+        return dict(self.sources).get(path) if self.sources else None

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from jixiao.core.framework import Rule, RuleKind
-from jixiao.core.model import Indicator, Tier
+from jixiao.core.model import TIER_LABELS, Indicator, Tier
 from jixiao.core.numbers import HUNDRED, ZERO, fmt, rate, score, units_started
 from jixiao.core.values import Direction, Measure, MeasureKind, comparable, normalize_text
 from jixiao.core.why import Why
@@ -123,16 +123,24 @@ def infer_tier(target: Measure, actual: Measure) -> Tier | None:
     return None
 
 
+# Enum members looked up once: attribute access on an Enum class costs more than a global,
+# and score_indicator runs once per indicator row.
+_MANUAL, _BY_DIRECTION = RuleKind.MANUAL, RuleKind.BY_DIRECTION
+_LE, _EQ, _QUALITATIVE = Direction.LE, Direction.EQ, Direction.QUALITATIVE
+_BLANK, _DATE = MeasureKind.BLANK, MeasureKind.DATE
+
+
 def score_indicator(indicator: Indicator, rule: Rule) -> Outcome:
     """Score a unit indicator under a slot's rule (normally ``by_direction``)."""
     weight = indicator.weight
     if weight is None:
         return _fallback(indicator, ZERO, "未填报分值（权重），无法按规则计分", Flag.MISSING_WEIGHT)
     kind = RuleKind(indicator.rule) if indicator.rule is not None else rule.kind
-    if kind is RuleKind.MANUAL:
+    if kind is _MANUAL:
         return _manual(indicator.judged_score, indicator.justification, weight)
-    direction = direction_for(kind, indicator)
-    if direction is Direction.QUALITATIVE:
+    # by_direction, the common case, reads the target without direction_for's table lookup.
+    direction = indicator.effective_direction if kind is _BY_DIRECTION else direction_for(kind, indicator)
+    if direction is _QUALITATIVE:
         return _qualitative(indicator, weight)
     return _quantitative(indicator, direction, weight)
 
@@ -163,88 +171,79 @@ def _fallback(indicator: Indicator, weight: Decimal, reason: str, flag: Flag) ->
 
 def _quantitative(indicator: Indicator, direction: Direction, weight: Decimal) -> Outcome:
     target, actual = indicator.target, indicator.actual
-    if target.is_blank:
+    if target.kind is _BLANK:
         return _fallback(indicator, weight, "未填报年度指标值", Flag.NO_TARGET)
-    if actual.is_blank:
+    if actual.kind is _BLANK:
         return Outcome(ZERO, f"未填报实际完成值，按 0 分计（分值 {fmt(weight)}）", (Flag.NO_ACTUAL,))
     pair = comparable(target, actual)
     if pair is None:
         reason = f"目标值“{target.text}”与实际值“{actual.text}”无法按数值比较（单位或类型不一致）"
         return _fallback(indicator, weight, reason, Flag.UNCOMPARABLE)
     t, a = pair
-    if target.kind is MeasureKind.DATE:
+    if target.kind is _DATE:
         return _deadline(target, actual, t, a, weight)
-    if direction is Direction.LE:
+    if direction is _LE:
         return _negative(target, actual, t, a, weight)
     return _positive(direction, target, actual, t, a, weight)
 
 
-def _shown(measure: Measure) -> str:
-    """A value as people read it, without its comparison sign ("≥95%" → "95%")."""
-    if measure.value is not None and measure.kind is MeasureKind.NUMBER:
-        return f"{fmt(measure.value)}{measure.unit}"
-    return measure.text
-
-
-class _Shown(NamedTuple):
-    """A measure shown lazily inside a :class:`Why` (formatted only when read)."""
-
-    measure: Measure
-
-    def __format__(self, spec: str) -> str:
-        return _shown(self.measure)
+# The explanations below name measures as "{1.shown}": str.format reads Measure.shown only
+# when the explanation is read, so scoring a row builds no wrapper and formats nothing.
 
 
 def _positive(direction: Direction, target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> Outcome:
-    name = "等于指标（按正向计）" if direction is Direction.EQ else "正向指标"
-    if direction is Direction.EQ and t == ZERO:
+    name = "等于指标（按正向计）" if direction is _EQ else "正向指标"
+    if direction is _EQ and t == ZERO:
         points = equal_points(t, a, w)
         verdict = "达到" if points == w else "未达到"
-        return Outcome(
-            points, Why("{0}：目标值为 0，实际值 {1} {2}，得 {3} 分", (name, _shown(actual), verdict, points))
-        )
+        return Outcome(points, Why("{0}：目标值为 0，实际值 {1.shown} {2}，得 {3} 分", (name, actual, verdict, points)))
     if a >= t:
         extra = "；超过目标值未加分" if a > t else ""
         return Outcome(
-            w, Why("{0}：实际值 {1} ≥ 目标值 {2}，得满分 {3} 分{4}", (name, _Shown(actual), _Shown(target), w, extra))
+            w, Why("{0}：实际值 {1.shown} ≥ 目标值 {2.shown}，得满分 {3} 分{4}", (name, actual, target, w, extra))
         )
     if t <= ZERO:
-        return Outcome(ZERO, Why("{0}：目标值 {1} 不大于 0 且未达到，得 0 分", (name, _Shown(target))))
+        return Outcome(ZERO, Why("{0}：目标值 {1.shown} 不大于 0 且未达到，得 0 分", (name, target)))
     points = score(positive_points(t, a, w))
     return Outcome(
         points,
         Why(
-            "{0}：实际值 {1} < 目标值 {2}，得分 = {3} × {4} ÷ {5} = {6} 分，扣 {7} 分（未达到目标）",
-            (name, _Shown(actual), _Shown(target), w, a, t, points, w - points),
+            "{0}：实际值 {1.shown} < 目标值 {2.shown}，得分 = {3} × {4} ÷ {5} = {6} 分，扣 {7} 分（未达到目标）",
+            (name, actual, target, w, a, t, points, w - points),
         ),
     )
 
 
 def _negative(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> Outcome:
     if a <= t:
-        return Outcome(w, Why("反向指标：实际值 {0} ≤ 目标值 {1}，得满分 {2} 分", (_Shown(actual), _Shown(target), w)))
+        return Outcome(w, Why("反向指标：实际值 {0.shown} ≤ 目标值 {1.shown}，得满分 {2} 分", (actual, target, w)))
     if t <= ZERO or a >= TWO * t:
         return Outcome(
             ZERO,
             Why(
-                "反向指标：实际值 {0} 达到或超过目标值 {1} 的 2 倍（或目标为 0），得 0 分，扣 {2} 分",
-                (_Shown(actual), _Shown(target), w),
+                "反向指标：实际值 {0.shown} 达到或超过目标值 {1.shown} 的 2 倍（或目标为 0），得 0 分，扣 {2} 分",
+                (actual, target, w),
             ),
         )
     points = score(negative_points(t, a, w))
     return Outcome(
         points,
         Why(
-            "反向指标：实际值 {0} 超过目标值 {1}，得分 = {2} × (1 − ({3} − {4}) ÷ {4}) = {5} 分，扣 {6} 分（超出目标）",
-            (_Shown(actual), _Shown(target), w, a, t, points, w - points),
+            "反向指标：实际值 {0.shown} 超过目标值 {1.shown}，"
+            "得分 = {2} × (1 − ({3} − {4}) ÷ {4}) = {5} 分，扣 {6} 分（超出目标）",
+            (actual, target, w, a, t, points, w - points),
         ),
     )
 
 
 def _deadline(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> Outcome:
     if a <= t:
-        return Outcome(w, f"时效指标：实际完成时间 {actual.text} 不晚于目标 {target.text}，得满分 {fmt(w)} 分")
-    return Outcome(ZERO, f"时效指标：实际完成时间 {actual.text} 晚于目标 {target.text}，得 0 分，扣 {fmt(w)} 分")
+        return Outcome(
+            w, Why("时效指标：实际完成时间 {0} 不晚于目标 {1}，得满分 {2} 分", (actual.text, target.text, w))
+        )
+    return Outcome(
+        ZERO, Why("时效指标：实际完成时间 {0} 晚于目标 {1}，得 0 分，扣 {2} 分", (actual.text, target.text, w))
+    )
 
 
 def _qualitative(indicator: Indicator, weight: Decimal) -> Outcome:
@@ -263,17 +262,21 @@ def _qualitative(indicator: Indicator, weight: Decimal) -> Outcome:
         )
     low, high = tier_band(tier, weight)
     how = f"实际“{indicator.actual.text}”与目标“{indicator.target.text}”一致，视为" if inferred else ""
-    band = f"{fmt(score(low))}–{fmt(score(high))} 分"
+    label = TIER_LABELS[tier]
+    band = (score(low), score(high))
     if judged is None:
-        points = high if tier is Tier.ACHIEVED else low
-        why = f"定性指标：{how}“{tier.label}”（区间 {band}），未给出评分，取 {fmt(score(points))} 分"
-        return Outcome(score(points), why)
+        points = score(high if tier is Tier.ACHIEVED else low)
+        return Outcome(
+            points, Why("定性指标：{0}“{1}”（区间 {2}–{3} 分），未给出评分，取 {4} 分", (how, label, *band, points))
+        )
     points = _cap(judged, weight)
     if not in_tier(tier, points, weight):
-        why = f"定性指标：档位“{tier.label}”允许 {band}，评价得分 {fmt(points)} 分不在区间内"
+        why = Why("定性指标：档位“{0}”允许 {1}–{2} 分，评价得分 {3} 分不在区间内", (label, *band, points))
         return Outcome(points, why, (Flag.TIER_OUT_OF_BAND,))
-    lost = f"，扣 {fmt(weight - points)} 分" if points < weight else ""
-    return Outcome(points, f"定性指标：{how}“{tier.label}”（区间 {band}），评价得分 {fmt(points)} 分{lost}")
+    if points < weight:
+        lost = (how, label, *band, points, weight - points)
+        return Outcome(points, Why("定性指标：{0}“{1}”（区间 {2}–{3} 分），评价得分 {4} 分，扣 {5} 分", lost))
+    return Outcome(points, Why("定性指标：{0}“{1}”（区间 {2}–{3} 分），评价得分 {4} 分", (how, label, *band, points)))
 
 
 def _manual(judged: Decimal | None, reason: str, weight: Decimal) -> Outcome:
@@ -304,10 +307,10 @@ def score_metric(
     if rule.kind is RuleKind.EXECUTION_RATE:
         points = score(execution_points(value, weight))
         capped = "（超过 100% 按 100% 计）" if value > HUNDRED else ""
-        lost = f"，扣 {fmt(weight - points)} 分" if points < weight else ""
-        return Outcome(
-            points, Why("{0}；得分 = {1} × min(执行率, 100%){2} = {3} 分{4}", (formula, weight, capped, points, lost))
-        )
+        said = "{0}；得分 = {1} × min(执行率, 100%){2} = {3} 分"
+        if points < weight:
+            return Outcome(points, Why(said + "，扣 {4} 分", (formula, weight, capped, points, weight - points)))
+        return Outcome(points, Why(said, (formula, weight, capped, points)))
     # Bands and thresholds apply to the figure as printed (0.01, 四舍五入): a rate shown as
     # 10.00% must land in the "≤ 10%" band even when the raw quotient is 10.004%.
     if rule.kind is RuleKind.STEP_BANDS:

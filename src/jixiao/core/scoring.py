@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from jixiao.core import metrics
-from jixiao.core.framework import Block, Framework, Item, Slot
+from jixiao.core.framework import Block, Framework, Item, RuleKind, Slot
 from jixiao.core.model import Evaluation, Indicator
 from jixiao.core.numbers import ZERO, rate
 from jixiao.core.numbers import score as round_score
@@ -87,51 +88,63 @@ def assign_slots(evaluation: Evaluation, framework: Framework) -> dict[int, tupl
 
 def score(evaluation: Evaluation, framework: Framework) -> Scorecard:
     """Score every framework item and every indicator; total and grade from the blocks."""
-    slots = assign_slots(evaluation, framework)
+    # One list of lines per block: the framework's own items first, then the unit's
+    # indicators in their order (the scorecard lists them so).
     by_block: dict[str, list[ItemScore]] = {block.id: [] for block in framework.blocks}
-    labels = {spec.name: spec.label for spec in framework.metrics}
-    for block in framework.blocks:
-        for item in block.items:
-            by_block[block.id].append(_score_item(evaluation, block, item, labels))
-    indicators = evaluation.indicators
-    for index, (block, slot) in slots.items():
-        by_block[block.id].append(_score_one(index, indicators[index], block, slot))
-    blocks = tuple(_block_score(block, by_block[block.id]) for block in framework.blocks)
-    items = tuple(line for block in framework.blocks for line in by_block[block.id])
+    labels = framework.metric_labels
+    for block, item in framework.block_items:
+        by_block[block.id].append(_score_item(evaluation, block, item, labels))
+    slot_for = framework.slot_for
+    unmatched: list[int] = []
+    for index, indicator in enumerate(evaluation.indicators):
+        found = slot_for(indicator.l1)
+        if found is None:
+            unmatched.append(index)
+            continue
+        block, slot = found
+        by_block[block.id].append(_score_one(index, indicator, block, slot))
+    blocks = tuple([_block_score(block, by_block[block.id]) for block in framework.blocks])
     total = round_score(sum([block.score for block in blocks], ZERO))
-    execution = metrics.execution_rate(evaluation.budget).value
-    if len(slots) == len(indicators):
-        unmatched: tuple[int, ...] = ()
-    else:
-        unmatched = tuple(i for i in range(len(indicators)) if i not in slots)
+    execution = metrics.execution_rate_value(evaluation.budget)
     return Scorecard(
         framework_id=framework.id,
         total=total,
         grade=framework.grade_for(total),
         execution_rate=rate(execution) if execution is not None else None,
         blocks=blocks,
-        items=items,
-        unmatched=unmatched,
+        items=tuple([line for block in framework.blocks for line in by_block[block.id]]),
+        unmatched=tuple(unmatched),
     )
+
+
+# The rule kind's name as the line shows it, looked up by member: ``.value`` on an Enum
+# member is a Python-level property, too slow to call once per indicator row.
+_KIND_NAMES = {kind: kind.value for kind in RuleKind}
+
+
+# A NamedTuple's generated __new__ is a Python function; building the tuple directly saves
+# a frame per indicator row. The fields go in ItemScore's order.
+_line = partial(tuple.__new__, ItemScore)
 
 
 def _score_one(index: int, indicator: Indicator, block: Block, slot: Slot) -> ItemScore:
     outcome = score_indicator(indicator, slot.rule)
-    # Positional on purpose: this runs once per indicator on the hot path.
-    return ItemScore(
-        f"indicators[{index}]",
-        block.id,
-        slot.id,
-        indicator.name,
-        indicator.l1,
-        indicator.l2,
-        indicator.weight,
-        round_score(outcome.score),
-        indicator.rule or slot.rule.kind.value,
-        outcome.why,
-        outcome.flags,
-        indicator.stated_score,
-        index,
+    return _line(
+        (
+            f"indicators[{index}]",
+            block.id,
+            slot.id,
+            indicator.name,
+            indicator.l1,
+            indicator.l2,
+            indicator.weight,
+            round_score(outcome.score),
+            indicator.rule or _KIND_NAMES[slot.rule.kind],
+            outcome.why,
+            outcome.flags,
+            indicator.stated_score,
+            index,
+        )
     )
 
 
@@ -151,19 +164,22 @@ def _score_item(evaluation: Evaluation, block: Block, item: Item, labels: dict[s
 
 
 def _item_line(block: Block, item: Item, outcome: Outcome, stated: Decimal | None) -> ItemScore:
-    return ItemScore(
-        path=f"items.{item.id}",
-        block_id=block.id,
-        slot_id=None,
-        name=item.name,
-        l1=block.name,
-        l2=item.l2,
-        weight=item.weight,
-        score=round_score(outcome.score),
-        rule=item.rule.kind.value,
-        why=outcome.why,
-        flags=outcome.flags,
-        stated_score=stated,
+    return _line(
+        (
+            f"items.{item.id}",  # path
+            block.id,
+            None,  # slot_id
+            item.name,
+            block.name,  # l1
+            item.l2,
+            item.weight,
+            round_score(outcome.score),
+            _KIND_NAMES[item.rule.kind],
+            outcome.why,
+            outcome.flags,
+            stated,
+            None,  # indicator_index
+        )
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from jixiao.core.numbers import to_decimal
+from jixiao.core.numbers import fmt, to_decimal
 
 
 class Direction(StrEnum):
@@ -61,6 +61,13 @@ class Measure:
     @property
     def is_blank(self) -> bool:
         return self.kind is MeasureKind.BLANK
+
+    @property
+    def shown(self) -> str:
+        """The value as people read it, without its comparison sign ("≥95%" → "95%")."""
+        if self.value is not None and self.kind is MeasureKind.NUMBER:
+            return f"{fmt(self.value)}{self.unit}"
+        return self.text
 
 
 BLANK = Measure(text="", kind=MeasureKind.BLANK)

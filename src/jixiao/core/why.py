@@ -1,7 +1,8 @@
-"""Explanations that render only when someone reads them."""
+"""Explanations and messages that render only when someone reads them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -22,3 +23,17 @@ class Why(NamedTuple):
         if not self.args:
             return self.template
         return self.template.format(*[fmt(a) if isinstance(a, Decimal) else a for a in self.args])
+
+
+class Later(NamedTuple):
+    """A text made by ``render(*args)`` when first read: for messages a template cannot say.
+
+    The checker's messages show percentages, amounts with units and other explanations;
+    keeping the function and its (immutable) inputs costs less than formatting them at once.
+    """
+
+    render: Callable[..., str]
+    args: tuple[object, ...]
+
+    def __str__(self) -> str:
+        return self.render(*self.args)

@@ -15,11 +15,13 @@ from enum import Enum
 
 from jixiao.core import metrics
 from jixiao.core.checks.codes import Code
-from jixiao.core.checks.context import Context, IndicatorView, percent, quoted
+from jixiao.core.checks.context import Context, IndicatorView, money, percent, quoted
 from jixiao.core.findings import Severity
-from jixiao.core.model import BudgetLine
+from jixiao.core.model import Budget, BudgetLine
 from jixiao.core.numbers import HUNDRED, ZERO, fmt, places_of, round_half_up, truncate
 from jixiao.core.rules import Flag, execution_points
+from jixiao.core.scoring import Scorecard
+from jixiao.core.why import Later, Why
 
 _FIELD_LABELS = {"initial": "年初预算数", "adjusted": "全年预算数", "executed": "全年执行数"}
 _HALF = Decimal("0.5")
@@ -62,12 +64,18 @@ def agreement(stated: Decimal, computed: Decimal) -> Agreement:
     if stated == computed:
         return Agreement.ROUNDED
     printed = printed_places(stated)
-    normal = places_of(stated)
-    for places in (printed, normal) if normal != printed else (printed,):
-        if round_half_up(computed, places) == stated:
-            return Agreement.ROUNDED
-        if truncate(computed, places) == stated:
-            return Agreement.TRUNCATED
+    found = _agreement_at(stated, computed, printed)
+    if found is not Agreement.DIFFERENT:
+        return found
+    normal = places_of(stated)  # only now: most stated figures agree at their printed precision
+    return _agreement_at(stated, computed, normal) if normal != printed else found
+
+
+def _agreement_at(stated: Decimal, computed: Decimal, places: int) -> Agreement:
+    if round_half_up(computed, places) == stated:
+        return Agreement.ROUNDED
+    if truncate(computed, places) == stated:
+        return Agreement.TRUNCATED
     return Agreement.DIFFERENT
 
 
@@ -83,6 +91,41 @@ def rounding_slack(values: list[Decimal]) -> Decimal:
         if places:
             slack += _HALF.scaleb(-places)
     return slack
+
+
+# --- messages, written out when read (see Finding) ------------------------------------
+
+
+def _rate_formula(computed: Decimal, budget: Budget, unit: str) -> str:
+    return (
+        f"全年执行数 {money(budget.executed, unit)} ÷ 全年预算数 {money(budget.adjusted, unit)} "
+        f"= {fmt(computed, _FOUR_PLACES)}%"
+    )
+
+
+def _rate_truncated_message(stated: Decimal, computed: Decimal, budget: Budget, unit: str) -> str:
+    places = printed_places(stated)
+    return (
+        f"填报的预算执行率 {as_printed(stated)}% 系截位而非四舍五入：{_rate_formula(computed, budget, unit)}，"
+        f"{_rounded_to(places)}应为 {fmt(computed, places)}%"
+    )
+
+
+def _rate_wrong_message(stated: Decimal, computed: Decimal, budget: Budget, unit: str) -> str:
+    places = printed_places(stated)
+    hint = ""
+    if stated <= 1 and round_half_up(computed / 100, places) == stated:
+        hint = f"；{fmt(stated)} 似为小数形式（{percent(computed)} = {fmt(computed / 100, 4)}），应以百分数填写"
+    formula = _rate_formula(computed, budget, unit)
+    return f"填报的预算执行率 {fmt(stated)}% 与计算值 {percent(computed)} 不符：{formula}{hint}"
+
+
+def _total_mismatch_message(total: Decimal, card: Scorecard, title: str) -> str:
+    parts = " + ".join(f"{block.name} {fmt(block.score)}" for block in card.blocks)
+    return (
+        f"填报自评总分 {fmt(total)} 分，按评分标准{quoted(title)}计算为 {fmt(card.total)} 分"
+        f"（{parts}），相差 {fmt(abs(total - card.total))} 分；按计算结果评价等级为{quoted(card.grade)}"
+    )
 
 
 class _SlotTally:
@@ -123,12 +166,8 @@ class Arithmetic:
         if stated is None or weight is None:
             return
         if stated > weight:
-            self.ctx.add(
-                Code.INDICATOR_SCORE_ABOVE_WEIGHT,
-                Severity.P0,
-                f"{quoted(indicator.name)}填报得分 {fmt(stated)} 分，超过其分值 {fmt(weight)} 分",
-                f"{view.path}.stated_score",
-            )
+            message = Why("“{0}”填报得分 {1} 分，超过其分值 {2} 分", (indicator.name, stated, weight))
+            self.ctx.add_at(Code.INDICATOR_SCORE_ABOVE_WEIGHT, Severity.P0, message, view, "stated_score")
             return
         line = view.line
         if line is None or _FELL_BACK in line.flags:
@@ -136,13 +175,9 @@ class Arithmetic:
         if (view.deducted_although_met and not view.has_note) or view.full_marks_although_unmet:
             return  # plausibility reports these with the reason
         if agreement(stated, line.score) is not Agreement.ROUNDED:
-            self.ctx.add(
-                Code.INDICATOR_SCORE_MISMATCH,
-                Severity.P1,
-                f"{quoted(indicator.name)}填报得分 {fmt(stated)} 分，按评分规则应得 {fmt(line.score)} 分："
-                f"{line.explanation}",
-                f"{view.path}.stated_score",
-            )
+            figures = (indicator.name, stated, line.score, line.why)
+            message = Why("“{0}”填报得分 {1} 分，按评分规则应得 {2} 分：{3}", figures)
+            self.ctx.add_at(Code.INDICATOR_SCORE_MISMATCH, Severity.P1, message, view, "stated_score")
 
     def finish(self) -> None:
         self._budget_sums()
@@ -247,7 +282,7 @@ class Arithmetic:
         stated = ctx.evaluation.stated
         if stated.execution_rate is None and stated.execution_score is None and stated.execution_weight is None:
             return
-        computed = metrics.execution_rate(ctx.evaluation.budget).value
+        computed = metrics.execution_rate_value(ctx.evaluation.budget)
         if stated.execution_rate is not None and computed is not None:
             self._execution_rate(stated.execution_rate, computed)
         item_weight = ctx.execution_item.weight if ctx.execution_item is not None else None
@@ -268,29 +303,13 @@ class Arithmetic:
         found = agreement(stated, computed)
         if found is Agreement.ROUNDED:
             return
-        formula = (
-            f"全年执行数 {self.ctx.money(budget.executed)} ÷ 全年预算数 {self.ctx.money(budget.adjusted)} "
-            f"= {fmt(computed, _FOUR_PLACES)}%"
-        )
-        places = printed_places(stated)
+        figures = (stated, computed, budget, self.ctx.unit)
         if found is Agreement.TRUNCATED:
-            self.ctx.add(
-                Code.EXECUTION_RATE_TRUNCATED,
-                Severity.P2,
-                f"填报的预算执行率 {as_printed(stated)}% 系截位而非四舍五入：{formula}，"
-                f"{_rounded_to(places)}应为 {fmt(computed, places)}%",
-                "stated.execution_rate",
-            )
+            message = Later(_rate_truncated_message, figures)
+            self.ctx.add(Code.EXECUTION_RATE_TRUNCATED, Severity.P2, message, "stated.execution_rate")
             return
-        hint = ""
-        if stated <= 1 and round_half_up(computed / 100, places) == stated:
-            hint = f"；{fmt(stated)} 似为小数形式（{percent(computed)} = {fmt(computed / 100, 4)}），应以百分数填写"
-        self.ctx.add(
-            Code.EXECUTION_RATE_WRONG,
-            Severity.P0,
-            f"填报的预算执行率 {fmt(stated)}% 与计算值 {percent(computed)} 不符：{formula}{hint}",
-            "stated.execution_rate",
-        )
+        message = Later(_rate_wrong_message, figures)
+        self.ctx.add(Code.EXECUTION_RATE_WRONG, Severity.P0, message, "stated.execution_rate")
 
     def _execution_score(
         self, stated: Decimal, weight: Decimal, computed_rate: Decimal | None, stated_rate: Decimal | None
@@ -359,14 +378,8 @@ class Arithmetic:
         self._score_sum(total)
         card = ctx.card
         if agreement(total, card.total) is not Agreement.ROUNDED:
-            parts = " + ".join(f"{block.name} {fmt(block.score)}" for block in card.blocks)
-            ctx.add(
-                Code.TOTAL_MISMATCH,
-                Severity.P1,
-                f"填报自评总分 {fmt(total)} 分，按评分标准{quoted(ctx.framework.title)}计算为 {fmt(card.total)} 分"
-                f"（{parts}），相差 {fmt(abs(total - card.total))} 分；按计算结果评价等级为{quoted(card.grade)}",
-                "stated.total",
-            )
+            message = Later(_total_mismatch_message, (total, card, ctx.framework.title))
+            ctx.add(Code.TOTAL_MISMATCH, Severity.P1, message, "stated.total")
 
     def _score_sum(self, total: Decimal) -> None:
         """The unit's own scores must add up to its own total (when every one is printed)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from jixiao.core.checks.codes import Code
@@ -20,6 +21,7 @@ from jixiao.core.numbers import fmt
 from jixiao.core.rules import direction_for
 from jixiao.core.scoring import ItemScore, Scorecard
 from jixiao.core.values import Direction, MeasureKind, comparable
+from jixiao.core.why import Later, Why
 
 # What people write in 偏差原因分析 when they give no reason at all.
 _EMPTY_NOTES = frozenset({"", "无", "暂无", "没有", "/", "-", "—", "——", "无偏差", "无。", "暂无。"})
@@ -27,8 +29,9 @@ _EMPTY_NOTES = frozenset({"", "无", "暂无", "没有", "/", "-", "—", "—�
 _MANUAL, _BY_DIRECTION = RuleKind.MANUAL, RuleKind.BY_DIRECTION
 _QUALITATIVE, _LE, _EQ = Direction.QUALITATIVE, Direction.LE, Direction.EQ
 _DATE = MeasureKind.DATE
-_SEVERITY_ORDER = {Severity.P0: 0, Severity.P1: 1, Severity.P2: 2}
 _DIGITS = re.compile(r"(\d+)")
+# A finding's code as a plain str; ``.value`` on an Enum member is a slow Python-level property.
+_CODE_TEXT = {code: code.value for code in Code}
 
 
 class IndicatorView(NamedTuple):
@@ -61,20 +64,14 @@ class Context:
         self.card = card
         self.unit = evaluation.budget.unit.value
         self.findings: list[Finding] = []
-        self._keys: list[tuple[int, tuple[str | int, ...]]] = []  # sort key of each finding
+        self._keys: list[tuple[Severity, tuple[str | int, ...]]] = []  # sort key of each finding
         self._sources: dict[str, str] | None = None
-        self.execution_item: Item | None = None
+        self._has_sources = bool(evaluation.sources)
+        self.execution_item: Item | None = framework.execution_item
         self.execution_line: ItemScore | None = None
-        self.slots: tuple[Slot, ...] = tuple(slot for _, slot in framework.slots)
+        self.slots: tuple[Slot, ...] = framework.slot_list
         self.lines: dict[int, ItemScore] = {}  # indicator index → its score line
         self.item_lines: list[ItemScore] = []  # the framework's own items
-        for block in framework.blocks:
-            for item in block.items:
-                if item.rule.kind is RuleKind.EXECUTION_RATE:
-                    self.execution_item = item
-                    break
-            if self.execution_item is not None:
-                break
         wanted = f"items.{self.execution_item.id}" if self.execution_item is not None else None
         lines = self.lines
         for line in card.items:
@@ -88,9 +85,22 @@ class Context:
 
     # --- output ---------------------------------------------------------------------
 
-    def add(self, code: Code, severity: Severity, message: str, path: str) -> None:
-        self.findings.append(Finding(code.value, severity, message, path, self.source_of(path)))
-        self._keys.append((_SEVERITY_ORDER[severity], _path_key(path)))
+    def add(self, code: Code, severity: Severity, message: str | Why | Later, path: str) -> None:
+        """Report a finding; ``message`` may be left to render when read (:class:`Finding`)."""
+        source = self.source_of(path) if self._has_sources else ""
+        self.findings.append(Finding(_CODE_TEXT[code], severity, message, path, source))
+        self._keys.append((severity, _path_key(path)))
+
+    def add_at(
+        self, code: Code, severity: Severity, message: str | Why | Later, view: IndicatorView, field: str
+    ) -> None:
+        """Report a finding on a field of an indicator (``indicators[3].target``)."""
+        position = view.position
+        path = f"indicators[{position}].{field}"
+        source = self.source_of(path) if self._has_sources else ""
+        self.findings.append(Finding(_CODE_TEXT[code], severity, message, path, source))
+        # The key _path_key would give, without splitting the path again (field names hold no digits).
+        self._keys.append((severity, ("indicators[", position, f"].{field}")))
 
     def source_of(self, path: str) -> str:
         """Where the figure at ``path`` came from: the path itself, else its nearest parent."""
@@ -109,16 +119,19 @@ class Context:
 
     def result(self) -> tuple[Finding, ...]:
         """The findings, P0 first, then by path; equal keys keep the order they were found in."""
+        # Severity is a StrEnum, so "P0" < "P1" < "P2" compares as plain (fast) strings.
         keys = self._keys
-        order = sorted(range(len(keys)), key=keys.__getitem__)
         findings = self.findings
-        return tuple(findings[i] for i in order)
+        if len(findings) < 2:
+            return tuple(findings)
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        return tuple([findings[i] for i in order])
 
     # --- figures as people read them -------------------------------------------------
 
     def money(self, value: Decimal | None) -> str:
         """An amount with its unit: "1496.62 万元"."""
-        return f"{fmt(value)} {self.unit}"
+        return money(value, self.unit)
 
 
 def _path_key(path: str) -> tuple[str | int, ...]:
@@ -127,6 +140,11 @@ def _path_key(path: str) -> tuple[str | int, ...]:
         return (path,)
     parts = _DIGITS.split(path)
     return tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
+
+
+def money(value: Decimal | None, unit: str) -> str:
+    """An amount with its unit: "1496.62 万元"."""
+    return f"{fmt(value)} {unit}"
 
 
 def percent(value: Decimal) -> str:
@@ -138,10 +156,15 @@ def quoted(text: str) -> str:
     return f"“{text}”"
 
 
+# A NamedTuple's generated __new__ is a Python function; building the tuple directly saves
+# a frame per indicator row. The fields go in IndicatorView's order.
+_view = partial(tuple.__new__, IndicatorView)
+
+
 def indicator_views(ctx: Context) -> Iterator[IndicatorView]:
     """Every indicator with its score line, slot, direction and whether its target was met."""
     lines = ctx.lines
-    slots = {slot.id: slot for slot in ctx.slots}
+    slots = ctx.framework.slot_by_id
     for index, indicator in enumerate(ctx.evaluation.indicators):
         line = lines.get(index)
         slot = slots.get(line.slot_id) if line is not None and line.slot_id is not None else None
@@ -149,13 +172,17 @@ def indicator_views(ctx: Context) -> Iterator[IndicatorView]:
             kind = RuleKind(indicator.rule)
         else:
             kind = slot.rule.kind if slot is not None else _BY_DIRECTION
-        direction = None if kind is _MANUAL else direction_for(kind, indicator)
+        if kind is _BY_DIRECTION:  # the common case, without direction_for's table lookup
+            direction: Direction | None = indicator.effective_direction
+        else:
+            direction = None if kind is _MANUAL else direction_for(kind, indicator)
         pair = None
         met = None
         if direction is not None and direction is not _QUALITATIVE:
-            pair = comparable(indicator.target, indicator.actual)
+            target = indicator.target
+            pair = comparable(target, indicator.actual)
             if pair is not None:
-                met = _met(direction, pair, indicator.target.kind is _DATE)
+                met = _met(direction, pair, target.kind is _DATE)
         weight, stated = indicator.weight, indicator.stated_score
         points = stated
         if points is None and line is not None and not line.flags:
@@ -166,19 +193,21 @@ def indicator_views(ctx: Context) -> Iterator[IndicatorView]:
         if met is not None and stated is not None and weight is not None:
             deducted = met and stated < weight
             full = not met and stated >= weight
-        yield IndicatorView(
-            index,
-            indicator,
-            line,
-            slot,
-            direction,
-            pair,
-            met,
-            points,
-            lost,
-            bool(note) and note.strip() not in _EMPTY_NOTES,
-            deducted,
-            full,
+        yield _view(
+            (
+                index,
+                indicator,
+                line,
+                slot,
+                direction,
+                pair,
+                met,
+                points,
+                lost,
+                bool(note) and note.strip() not in _EMPTY_NOTES,
+                deducted,
+                full,
+            )
         )
 
 

@@ -19,6 +19,7 @@ from jixiao.core.framework import Slot, normalize_l1
 from jixiao.core.numbers import fmt
 from jixiao.core.rules import Flag
 from jixiao.core.values import Direction, MeasureKind
+from jixiao.core.why import Why
 
 _VAGUE = re.compile("提高|提升|改善|显著|有效|明显|进一步|增强|加强|逐步")
 _DIGIT = re.compile(r"\d")
@@ -26,10 +27,17 @@ _DIGIT = re.compile(r"\d")
 _MULTI_YEAR = re.compile(
     r"累计|[两二三四五]年(?![级制])|十[二三四五]五|(?P<first>(?:19|20)\d\d)\s*年?\s*[-—–~～至到]\s*(?P<last>(?:19|20)\d\d)"
 )
+# Every text _MULTI_YEAR matches holds one of these characters; this one-class search is a
+# few times cheaper than _MULTI_YEAR and rules out most targets ("≥95%", "≤120万元").
+_MAYBE_MULTI_YEAR = re.compile("[累年十至到~～—–-]")
 #: A percentage above this is more likely an amount or a count written under a "%" heading.
 _PERCENT_CEILING = Decimal(200)
 _NAME_MARKS = "★☆*※ \u3000"
 _PERCENT_NAMES = ("(%)", "（%）")
+_VAGUE_MESSAGE = (
+    "“{0}”的年度指标值“{1}”没有数值、计量单位或基准，"
+    "无法衡量完成程度；请改为可量化的指标值（如“≥95%”），或作为定性指标写明评判标准"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -94,9 +102,10 @@ class Design:
                 self._cost_positive(view)
             if kind is _TEXT and _VAGUE.search(text) is not None and _DIGIT.search(text) is None:
                 self._vague(view)
-            found = _MULTI_YEAR.search(text)
-            if found is not None:
-                self._multi_year(view, found)
+            if _MAYBE_MULTI_YEAR.search(text) is not None:
+                found = _MULTI_YEAR.search(text)
+                if found is not None:
+                    self._multi_year(view, found)
             if target.unit == "%" or indicator.name.endswith(_PERCENT_NAMES):
                 t, a = target.value, indicator.actual.value
                 if (t is not None and t > _PERCENT_CEILING) or (a is not None and a > _PERCENT_CEILING):
@@ -137,110 +146,108 @@ class Design:
     def _unmatched(self, view: IndicatorView) -> None:
         names = "、".join(slot.name for slot in self.ctx.slots)
         indicator = view.indicator
-        self.ctx.add(
+        self.ctx.add_at(
             Code.INDICATOR_L1_UNMATCHED,
             Severity.P0,
             f"{quoted(indicator.name)}的一级指标{quoted(indicator.l1)}不属于评分标准{quoted(self.ctx.framework.title)}"
             f"的任何一级指标（可用：{names}），未计分",
-            f"{view.path}.l1",
+            view,
+            "l1",
         )
 
     def _level2(self, view: IndicatorView, slot: Slot, key: str) -> None:
         l2 = view.indicator.l2
         if not key:
-            self.ctx.add(
-                Code.INDICATOR_L2_MISSING,
-                Severity.P2,
-                f"{quoted(view.indicator.name)}未填写二级指标",
-                f"{view.path}.l2",
+            self.ctx.add_at(
+                Code.INDICATOR_L2_MISSING, Severity.P2, f"{quoted(view.indicator.name)}未填写二级指标", view, "l2"
             )
             return
-        self.ctx.add(
+        self.ctx.add_at(
             Code.INDICATOR_L2_MISMATCH,
             Severity.P1,
             f"{quoted(view.indicator.name)}的二级指标{quoted(l2)}不属于{quoted(slot.name)}（应为：{'、'.join(slot.l2)}）",
-            f"{view.path}.l2",
+            view,
+            "l2",
         )
 
     def _duplicate(self, view: IndicatorView, name: str, first: int) -> None:
         other = self.ctx.evaluation.indicators[first]
-        self.ctx.add(
+        self.ctx.add_at(
             Code.INDICATOR_DUPLICATED,
             Severity.P1,
             f"三级指标{quoted(name)}同时列在{quoted(other.l1)}（indicators[{first}]）和{quoted(view.indicator.l1)}下；"
             "同一指标不应在产出和效益中重复计分",
-            f"{view.path}.name",
+            view,
+            "name",
         )
 
     # --- targets ------------------------------------------------------------------------
 
     def _cost_positive(self, view: IndicatorView) -> None:
-        self.ctx.add(
+        self.ctx.add_at(
             Code.COST_INDICATOR_POSITIVE,
             Severity.P0,
             f"成本指标{quoted(view.indicator.name)}的年度指标值写作{quoted(view.indicator.target.text)}（≥，正向）："
             "成本指标应为反向指标（≤，不超过），否则花得越多得分越高",
-            f"{view.path}.target",
+            view,
+            "target",
         )
 
     def _vague(self, view: IndicatorView) -> None:
-        self.ctx.add(
-            Code.TARGET_VAGUE,
-            Severity.P1,
-            f"{quoted(view.indicator.name)}的年度指标值{quoted(view.indicator.target.text)}没有数值、计量单位或基准，"
-            "无法衡量完成程度；请改为可量化的指标值（如“≥95%”），或作为定性指标写明评判标准",
-            f"{view.path}.target",
-        )
+        # Lazy: a vague qualitative target is common (one per evaluation in a typical batch).
+        message = Why(_VAGUE_MESSAGE, (view.indicator.name, view.indicator.target.text))
+        self.ctx.add_at(Code.TARGET_VAGUE, Severity.P1, message, view, "target")
 
     def _multi_year(self, view: IndicatorView, found: re.Match[str]) -> None:
         if found.group("first") is not None and found.group("first") == found.group("last"):
             return  # "2022年1月-2022年12月" stays within one year
-        self.ctx.add(
+        self.ctx.add_at(
             Code.TARGET_MULTI_YEAR,
             Severity.P1,
             f"{quoted(view.indicator.name)}的年度指标值{quoted(view.indicator.target.text)}含{quoted(found.group(0))}，"
             f"似为多年累计目标；年度指标值应为 {self.ctx.evaluation.year} 年度当年应完成的数",
-            f"{view.path}.target",
+            view,
+            "target",
         )
 
     def _percent(self, view: IndicatorView) -> None:
         indicator = view.indicator
-        self.ctx.add(
+        self.ctx.add_at(
             Code.INDICATOR_UNIT_SUSPECT,
             Severity.P2,
             f"{quoted(indicator.name)}以 % 计量，但年度指标值{quoted(indicator.target.text)}、实际完成值"
             f"{quoted(indicator.actual.text)}不像百分比，请核对计量单位",
-            f"{view.path}.target",
+            view,
+            "target",
         )
 
     # --- rule problems ------------------------------------------------------------------
 
     def _flags(self, view: IndicatorView) -> None:
         assert view.line is not None
-        ctx = self.ctx
+        add = self.ctx.add_at
         indicator = view.indicator
-        name = quoted(indicator.name)
-        why = view.line.explanation
-        path = view.path
+        said = Why("“{0}”{1}", (indicator.name, view.line.why))  # the name, then the rule's explanation
+        colon = Why("“{0}”：{1}", said.args)
         for flag in view.line.flags:
             if flag is Flag.MISSING_WEIGHT:
                 severity = Severity.P0 if indicator.stated_score is None else Severity.P1
-                ctx.add(Code.INDICATOR_WEIGHT_MISSING, severity, f"{name}{why}", f"{path}.weight")
+                add(Code.INDICATOR_WEIGHT_MISSING, severity, said, view, "weight")
             elif flag is Flag.NO_TARGET:
-                ctx.add(Code.INDICATOR_TARGET_MISSING, Severity.P1, f"{name}{why}", f"{path}.target")
+                add(Code.INDICATOR_TARGET_MISSING, Severity.P1, said, view, "target")
             elif flag is Flag.NO_ACTUAL:
-                ctx.add(Code.INDICATOR_ACTUAL_MISSING, Severity.P1, f"{name}{why}", f"{path}.actual")
+                add(Code.INDICATOR_ACTUAL_MISSING, Severity.P1, said, view, "actual")
             elif flag is Flag.UNCOMPARABLE:
-                ctx.add(Code.INDICATOR_UNCOMPARABLE, Severity.P1, f"{name}：{why}", f"{path}.actual")
+                add(Code.INDICATOR_UNCOMPARABLE, Severity.P1, colon, view, "actual")
             elif flag is Flag.NO_TIER:
-                ctx.add(Code.QUALITATIVE_TIER_MISSING, Severity.P1, f"{name}：{why}", f"{path}.tier")
+                add(Code.QUALITATIVE_TIER_MISSING, Severity.P1, colon, view, "tier")
             elif flag is Flag.TIER_OUT_OF_BAND:
                 where = "judged_score" if indicator.judged_score is not None else "stated_score"
-                ctx.add(Code.QUALITATIVE_SCORE_OUT_OF_TIER, Severity.P0, f"{name}：{why}", f"{path}.{where}")
+                add(Code.QUALITATIVE_SCORE_OUT_OF_TIER, Severity.P0, colon, view, where)
             elif flag is Flag.MANUAL_MISSING:
                 weight = fmt(indicator.weight)
-                message = f"{name}为人工评分指标（分值 {weight} 分），未给出得分，暂按 0 分计"
-                ctx.add(Code.MANUAL_SCORE_MISSING, Severity.P0, message, f"{path}.judged_score")
+                message = f"{quoted(indicator.name)}为人工评分指标（分值 {weight} 分），未给出得分，暂按 0 分计"
+                add(Code.MANUAL_SCORE_MISSING, Severity.P0, message, view, "judged_score")
             elif flag is Flag.MANUAL_WITHOUT_REASON:
-                message = f"{name}{why}；人工评分须写明理由"
-                ctx.add(Code.MANUAL_SCORE_UNJUSTIFIED, Severity.P1, message, f"{path}.justification")
+                unjustified = Why("“{0}”{1}；人工评分须写明理由", said.args)
+                add(Code.MANUAL_SCORE_UNJUSTIFIED, Severity.P1, unjustified, view, "justification")

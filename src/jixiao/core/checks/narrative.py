@@ -15,7 +15,9 @@ from decimal import Decimal
 from jixiao.core.checks.codes import Code
 from jixiao.core.checks.context import Context, IndicatorView, quoted
 from jixiao.core.findings import Severity
+from jixiao.core.model import Indicator
 from jixiao.core.numbers import fmt
+from jixiao.core.why import Later
 
 # A function word typed twice ("我办办", "的的"). Kept narrow on purpose: the look-arounds
 # spare real words that put the same character side by side (办理, 目的的, 了解, 不了了之,
@@ -58,6 +60,13 @@ def _says_nothing(text: str) -> bool:
     return _PROBLEM_PREFIX.sub("", text).strip(_TRIM) in _NOTHING
 
 
+def _no_note_message(indicator: Indicator, lost: Decimal) -> str:
+    return (
+        f"{quoted(indicator.name)}扣 {fmt(lost)} 分（年度指标值{quoted(indicator.target.text)}，"
+        f"实际完成值{quoted(indicator.actual.text)}），未填写偏差原因分析及改进措施"
+    )
+
+
 def _excerpt(text: str, start: int, end: int) -> str:
     left = max(0, start - _EXCERPT)
     right = min(len(text), end + _EXCERPT)
@@ -87,12 +96,8 @@ class NarrativeChecks:
 
     def _no_note(self, view: IndicatorView, lost: Decimal) -> None:
         indicator = view.indicator
-        self.ctx.add(
-            Code.DEVIATION_NOTE_MISSING,
-            Severity.P1,
-            f"{quoted(indicator.name)}扣 {fmt(lost)} 分（年度指标值{quoted(indicator.target.text)}，"
-            f"实际完成值{quoted(indicator.actual.text)}），未填写偏差原因分析及改进措施",
-            f"{view.path}.deviation_note",
+        self.ctx.add_at(
+            Code.DEVIATION_NOTE_MISSING, Severity.P1, Later(_no_note_message, (indicator, lost)), view, "deviation_note"
         )
 
     def finish(self) -> None:

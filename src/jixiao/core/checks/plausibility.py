@@ -11,11 +11,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jixiao.core.checks.codes import Code
-from jixiao.core.checks.context import Context, IndicatorView, percent, quoted
+from jixiao.core.checks.context import Context, IndicatorView, money, percent, quoted
 from jixiao.core.findings import Severity
-from jixiao.core.model import BudgetLine
+from jixiao.core.model import Budget, BudgetLine, Indicator
 from jixiao.core.numbers import HUNDRED, ZERO, fmt
+from jixiao.core.scoring import ItemScore
 from jixiao.core.values import Direction, MeasureKind
+from jixiao.core.why import Later
 
 #: Achievement above this share of the target needs a reason (target perhaps set too low).
 OVER_TARGET_RATIO = Decimal("1.3")
@@ -23,6 +25,82 @@ OVER_TARGET_RATIO = Decimal("1.3")
 AHEAD_OF_SPENDING = Decimal("0.05")
 _CARRYOVER_WORDS = ("结转", "结余")
 _LE, _DATE = Direction.LE, MeasureKind.DATE  # enum members looked up once, off the hot path
+
+
+# --- messages, written out when read (see Finding) ------------------------------------
+
+
+def _full_marks_unmet_message(indicator: Indicator, line: ItemScore | None, direction: Direction | None) -> str:
+    should = f"；按评分规则应得 {fmt(line.score)} 分" if line is not None else ""
+    if indicator.target.kind is MeasureKind.DATE:
+        verb = "晚于"
+    elif direction is Direction.LE:
+        verb = "超过"
+    else:
+        verb = "未达到"
+    return (
+        f"{quoted(indicator.name)}实际完成值{quoted(indicator.actual.text)}{verb}年度指标值"
+        f"{quoted(indicator.target.text)}，却填报满分 {fmt(indicator.stated_score)} 分{should}"
+    )
+
+
+def _deducted_met_message(indicator: Indicator) -> str:
+    weight, stated = indicator.weight, indicator.stated_score
+    assert weight is not None and stated is not None  # deducted_although_met checked both
+    return (
+        f"{quoted(indicator.name)}实际完成值{quoted(indicator.actual.text)}已达到年度指标值"
+        f"{quoted(indicator.target.text)}，却只得 {fmt(stated)} 分"
+        f"（分值 {fmt(weight)} 分，扣 {fmt(weight - stated)} 分），且未填写偏差原因分析"
+    )
+
+
+def _over_target_message(indicator: Indicator, target: Decimal, actual: Decimal) -> str:
+    return (
+        f"{quoted(indicator.name)}实际完成值{quoted(indicator.actual.text)}为年度指标值"
+        f"{quoted(indicator.target.text)}的 {percent(actual / target * HUNDRED)}，超过 130%，"
+        "未说明原因（是否目标值设置偏低）"
+    )
+
+
+def _ahead_message(
+    points: Decimal, weights: Decimal, spent: Decimal, weight: Decimal, s: Decimal, e: Decimal, gap: Decimal
+) -> str:
+    return (
+        f"指标得分率 {percent(s * HUNDRED)}（{fmt(points)} / {fmt(weights)} 分）明显高于预算执行得分率 "
+        f"{percent(e * HUNDRED)}（{fmt(spent)} / {fmt(weight)} 分）：偏离度 = "
+        f"({percent(s * HUNDRED)} − {percent(e * HUNDRED)}) ÷ {percent(s * HUNDRED)} = {percent(gap * HUNDRED)}，"
+        "超过 5%。产出和效益完成情况与资金支出进度不匹配，请核实完成值或说明原因"
+    )
+
+
+def _overspent_message(budget: Budget, unit: str, said: str | None) -> str:
+    """Spending above the budget, with the unit's explanation (``said``) or what is missing."""
+    adjusted, executed = budget.adjusted, budget.executed
+    assert adjusted is not None and executed is not None  # checked before reporting
+    over = executed - adjusted
+    share = f"（{percent(over / adjusted * HUNDRED)}）" if adjusted > ZERO else ""
+    head = f"全年执行数 {money(executed, unit)}超过全年预算数 {money(adjusted, unit)}，超支 {money(over, unit)}{share}"
+    if said is not None:
+        return f"{head}；单位说明：{said}，请核对"
+    carryover = budget.carryover
+    balance = "未填报年末结转结余" if carryover is None else f"年末结转结余为 {money(carryover, unit)}"
+    return f"{head}；{balance}，资金来源中没有上年结转资金，也未说明超支部分的资金来源"
+
+
+def _line_overspent_message(name: str, adjusted: Decimal, executed: Decimal, unit: str) -> str:
+    over = executed - adjusted
+    share = f"（{percent(over / adjusted * HUNDRED)}）" if adjusted > ZERO else ""
+    return (
+        f"{name}全年执行数 {money(executed, unit)}超过其全年预算数 {money(adjusted, unit)}，"
+        f"超出 {money(over, unit)}{share}"
+    )
+
+
+def _low_execution_message(rate: Decimal, low: Decimal, whose: str, total: Decimal, top: str) -> str:
+    return (
+        f"预算执行率 {percent(rate)} 低于 {fmt(low)}%，{whose}却为 {fmt(total)} 分"
+        f"（{quoted(top)}）：资金执行偏低而绩效评价偏高，请说明原因"
+    )
 
 
 class Plausibility:
@@ -61,10 +139,11 @@ class Plausibility:
 
     def finish(self) -> None:
         self._overspent()
-        for i, line in enumerate(self.ctx.evaluation.budget.by_nature):
-            self._line_overspent(line, f"budget.by_nature[{i}].executed")
-        for i, line in enumerate(self.ctx.evaluation.budget.by_source):
-            self._line_overspent(line, f"budget.by_source[{i}].executed")
+        budget = self.ctx.evaluation.budget
+        for i, line in enumerate(budget.by_nature):
+            self._line_overspent(line, "by_nature", i)
+        for i, line in enumerate(budget.by_source):
+            self._line_overspent(line, "by_source", i)
         self._low_execution()
         self._ahead_of_spending()
         if self.known >= 2 and self.unknown == 0 and self.full == self.known:
@@ -78,46 +157,16 @@ class Plausibility:
     # --- indicators -----------------------------------------------------------------
 
     def _full_marks_unmet(self, view: IndicatorView) -> None:
-        indicator = view.indicator
-        line = view.line
-        should = f"；按评分规则应得 {fmt(line.score)} 分" if line is not None else ""
-        if indicator.target.kind is MeasureKind.DATE:
-            verb = "晚于"
-        elif view.direction is Direction.LE:
-            verb = "超过"
-        else:
-            verb = "未达到"
-        self.ctx.add(
-            Code.FULL_MARKS_TARGET_UNMET,
-            Severity.P1,
-            f"{quoted(indicator.name)}实际完成值{quoted(indicator.actual.text)}{verb}年度指标值"
-            f"{quoted(indicator.target.text)}，却填报满分 {fmt(indicator.stated_score)} 分{should}",
-            f"{view.path}.stated_score",
-        )
+        message = Later(_full_marks_unmet_message, (view.indicator, view.line, view.direction))
+        self.ctx.add_at(Code.FULL_MARKS_TARGET_UNMET, Severity.P1, message, view, "stated_score")
 
     def _deducted_met(self, view: IndicatorView) -> None:
-        indicator = view.indicator
-        weight, stated = indicator.weight, indicator.stated_score
-        assert weight is not None and stated is not None  # deducted_although_met checked both
-        self.ctx.add(
-            Code.SCORE_DEDUCTED_TARGET_MET,
-            Severity.P1,
-            f"{quoted(indicator.name)}实际完成值{quoted(indicator.actual.text)}已达到年度指标值"
-            f"{quoted(indicator.target.text)}，却只得 {fmt(stated)} 分"
-            f"（分值 {fmt(weight)} 分，扣 {fmt(weight - stated)} 分），且未填写偏差原因分析",
-            f"{view.path}.stated_score",
-        )
+        message = Later(_deducted_met_message, (view.indicator,))
+        self.ctx.add_at(Code.SCORE_DEDUCTED_TARGET_MET, Severity.P1, message, view, "stated_score")
 
     def _over_target(self, view: IndicatorView, target: Decimal, actual: Decimal) -> None:
-        indicator = view.indicator
-        self.ctx.add(
-            Code.OVER_TARGET_UNEXPLAINED,
-            Severity.P1,
-            f"{quoted(indicator.name)}实际完成值{quoted(indicator.actual.text)}为年度指标值"
-            f"{quoted(indicator.target.text)}的 {percent(actual / target * HUNDRED)}，超过 130%，"
-            "未说明原因（是否目标值设置偏低）",
-            f"{view.path}.actual",
-        )
+        message = Later(_over_target_message, (view.indicator, target, actual))
+        self.ctx.add_at(Code.OVER_TARGET_UNEXPLAINED, Severity.P1, message, view, "actual")
 
     # --- budget ---------------------------------------------------------------------
 
@@ -127,37 +176,22 @@ class Plausibility:
         adjusted, executed = budget.adjusted, budget.executed
         if adjusted is None or executed is None or executed <= adjusted:
             return
-        over = executed - adjusted
-        share = f"（{percent(over / adjusted * HUNDRED)}）" if adjusted > ZERO else ""
-        head = f"全年执行数 {ctx.money(executed)}超过全年预算数 {ctx.money(adjusted)}，超支 {ctx.money(over)}{share}"
         funded = [line.name for line in budget.by_source if any(word in line.name for word in _CARRYOVER_WORDS)]
         explanation = budget.overspend_explanation.strip()
         if explanation or funded:
             said = explanation or f"资金来源中列有{'、'.join(funded)}"
-            ctx.add(Code.BUDGET_OVERSPENT, Severity.P2, f"{head}；单位说明：{said}，请核对", "budget.executed")
+            message = Later(_overspent_message, (budget, ctx.unit, said))
+            ctx.add(Code.BUDGET_OVERSPENT, Severity.P2, message, "budget.executed")
             return
-        carryover = budget.carryover
-        balance = "未填报年末结转结余" if carryover is None else f"年末结转结余为 {ctx.money(carryover)}"
-        ctx.add(
-            Code.BUDGET_OVERSPENT_UNEXPLAINED,
-            Severity.P1,
-            f"{head}；{balance}，资金来源中没有上年结转资金，也未说明超支部分的资金来源",
-            "budget.executed",
-        )
+        message = Later(_overspent_message, (budget, ctx.unit, None))
+        ctx.add(Code.BUDGET_OVERSPENT_UNEXPLAINED, Severity.P1, message, "budget.executed")
 
-    def _line_overspent(self, line: BudgetLine, path: str) -> None:
+    def _line_overspent(self, line: BudgetLine, split: str, index: int) -> None:
         adjusted, executed = line.adjusted, line.executed
         if adjusted is None or executed is None or executed <= adjusted:
             return
-        over = executed - adjusted
-        share = f"（{percent(over / adjusted * HUNDRED)}）" if adjusted > ZERO else ""
-        money = self.ctx.money
-        self.ctx.add(
-            Code.BUDGET_LINE_OVERSPENT,
-            Severity.P1,
-            f"{line.name}全年执行数 {money(executed)}超过其全年预算数 {money(adjusted)}，超出 {money(over)}{share}",
-            path,
-        )
+        message = Later(_line_overspent_message, (line.name, adjusted, executed, self.ctx.unit))
+        self.ctx.add(Code.BUDGET_LINE_OVERSPENT, Severity.P1, message, f"budget.{split}[{index}].executed")
 
     # --- scores against spending ------------------------------------------------------
 
@@ -172,13 +206,8 @@ class Plausibility:
         if total < top.min:
             return
         whose = "填报自评总分" if stated is not None else "计算总分"
-        ctx.add(
-            Code.LOW_EXECUTION_HIGH_SCORE,
-            Severity.P1,
-            f"预算执行率 {percent(rate)} 低于 {fmt(ctx.framework.low_execution_rate)}%，{whose}却为 {fmt(total)} 分"
-            f"（{quoted(top.grade)}）：资金执行偏低而绩效评价偏高，请说明原因",
-            "budget.executed",
-        )
+        figures = (rate, ctx.framework.low_execution_rate, whose, total, top.grade)
+        ctx.add(Code.LOW_EXECUTION_HIGH_SCORE, Severity.P1, Later(_low_execution_message, figures), "budget.executed")
 
     def _ahead_of_spending(self) -> None:
         """(S/S_max − E/E_max) ÷ (S/S_max) > 5%: outputs claimed well ahead of money spent.
@@ -198,12 +227,5 @@ class Plausibility:
         gap = (s - e) / s
         if gap <= AHEAD_OF_SPENDING:
             return
-        ctx.add(
-            Code.OUTPUT_AHEAD_OF_SPENDING,
-            Severity.P1,
-            f"指标得分率 {percent(s * HUNDRED)}（{fmt(points)} / {fmt(weights)} 分）明显高于预算执行得分率 "
-            f"{percent(e * HUNDRED)}（{fmt(line.score)} / {fmt(item.weight)} 分）：偏离度 = "
-            f"({percent(s * HUNDRED)} − {percent(e * HUNDRED)}) ÷ {percent(s * HUNDRED)} = {percent(gap * HUNDRED)}，"
-            "超过 5%。产出和效益完成情况与资金支出进度不匹配，请核实完成值或说明原因",
-            "indicators",
-        )
+        message = Later(_ahead_message, (points, weights, line.score, item.weight, s, e, gap))
+        ctx.add(Code.OUTPUT_AHEAD_OF_SPENDING, Severity.P1, message, "indicators")

@@ -48,7 +48,9 @@ class SatisfactionChecks:
                     "应开展服务对象满意度问卷调查",
                     "satisfaction.method",
                 )
-        elif satisfaction.source is SatisfactionSource.SURVEY:
+        elif satisfaction.source is SatisfactionSource.SURVEY and (
+            satisfaction.sample_size is None or not satisfaction.method.strip()  # the usual survey says both
+        ):
             gaps = (("样本量", satisfaction.sample_size is None), ("调查方法", not satisfaction.method.strip()))
             missing = [label for label, absent in gaps if absent]
             if missing:
