@@ -1,5 +1,5 @@
 # jixiao：从全新克隆开始，只需 Python 3.11+ 与 make。
-#   make run   建立 .venv、安装，再对内置示例评分并审核
+#   make run   建立 .venv、安装，载入演示数据并在 http://127.0.0.1:8000 启动网页系统
 #   make test  建立 .venv（如需要）并运行全部测试
 #   make lint  ruff + mypy
 #   make bench 性能基准（打印数字，不计入测试）
@@ -18,10 +18,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: run test lint bench clean
-# The example has P0 findings (satisfaction without a survey), so `jixiao check` exits 1 on
-# purpose; only 2 (unreadable input) or worse fails `make run`.
+.PHONY: run cli-demo test lint bench clean
+# The main job: the web application on the embedded SQLite database, with the demo district
+# (the seed's unit and eight more), demo accounts printed, served at http://127.0.0.1:8000.
 run: $(VENV)/.installed
+	$(PY) -m jixiao.web demo
+
+# The same scoring and checking from files, without the web application. The example has a P0
+# finding (satisfaction without a survey), so `jixiao check` exits 1 on purpose.
+cli-demo: $(VENV)/.installed
 	$(VENV)/bin/jixiao score $(EXAMPLE)
 	$(VENV)/bin/jixiao check $(EXAMPLE) || [ $$? -eq 1 ]
 

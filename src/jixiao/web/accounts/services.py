@@ -1,0 +1,39 @@
+"""Writes for accounts: API keys."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.utils import timezone
+
+from jixiao.web.accounts.models import ApiToken
+
+#: Keys start with this, so that a leaked key is easy to recognise (and to search for).
+KEY_PREFIX = "jx_"
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def api_token_create(*, user: Any, name: str = "") -> tuple[ApiToken, str]:
+    """A new key for ``user``: the row, and the key itself (never stored, shown once)."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=key_hash(key))
+    return token, key
+
+
+def api_token_user(key: str) -> Any | None:
+    """The active user a key belongs to, or None; records when the key was last used."""
+    if not key.startswith(KEY_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=key_hash(key)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # At most one write a minute per key: the API is read-heavy.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

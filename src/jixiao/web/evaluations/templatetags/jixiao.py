@@ -1,0 +1,54 @@
+"""Template filters: Chinese labels for codes and figures shown as the core formats them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from jixiao.core.numbers import fmt as core_fmt
+from jixiao.web.evaluations.workflow import Kind, State
+
+register = template.Library()
+
+
+@register.filter
+def state_label(value: str) -> str:
+    try:
+        return State(value).label
+    except ValueError:
+        return "未填报"
+
+
+@register.filter
+def kind_label(value: str) -> str:
+    try:
+        return Kind(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def figure(value: Any) -> str:
+    """A Decimal as people read it (trailing zeros dropped), "—" when absent."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        return core_fmt(value)
+    return str(value)
+
+
+@register.filter
+def lookup(mapping: Any, key: Any) -> Any:
+    if hasattr(mapping, "get"):
+        return mapping.get(key)
+    return None
+
+
+@register.filter
+def shown(value: Any) -> str:
+    """A value of the audit diff: absent fields are shown as （空）."""
+    if value is None or value == "":
+        return "（空）"
+    return str(value)

@@ -1,0 +1,39 @@
+"""What the public may read: published evaluations only, nothing else, whatever the URL."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from jixiao.web.evaluations.models import Evaluation
+from jixiao.web.evaluations.workflow import State
+
+
+def published() -> QuerySet[Evaluation]:
+    return (
+        Evaluation.objects.filter(state=State.PUBLISHED)
+        .select_related("unit__bureau", "current_version")
+        .defer("current_version__document")
+    )
+
+
+def published_years() -> list[tuple[int, int]]:
+    """(year, number of published evaluations), latest first."""
+    rows = Evaluation.objects.filter(state=State.PUBLISHED).values("year").annotate(n=Count("pk")).order_by("-year")
+    return [(row["year"], row["n"]) for row in rows]
+
+
+def published_in(year: int, q: str = "") -> QuerySet[Evaluation]:
+    found = published().filter(year=year).order_by("unit__bureau__name", "unit__code", "kind", "project")
+    return found.filter(unit__name__contains=q) if q else found
+
+
+def get_published(pk: int) -> Evaluation:
+    evaluation = (
+        Evaluation.objects.filter(pk=pk, state=State.PUBLISHED)
+        .select_related("unit__bureau", "framework", "current_version")
+        .first()
+    )
+    if evaluation is None:
+        raise Http404("未找到该公开信息")
+    return evaluation

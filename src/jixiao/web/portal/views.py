@@ -1,0 +1,45 @@
+"""The public portal (信息公开): published results by year and unit, with their report and table."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from jixiao.web.evaluations import selectors as evaluation_selectors
+from jixiao.web.evaluations.downloads import FORMATS
+from jixiao.web.evaluations.views import report_response
+from jixiao.web.portal import selectors
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    years = selectors.published_years()
+    if years and "all" not in request.GET:
+        return redirect("portal:year", year=years[0][0])
+    return render(request, "portal/index.html", {"years": years})
+
+
+def year(request: HttpRequest, year: int) -> HttpResponse:
+    q = request.GET.get("q", "")[:100].strip()
+    context = {
+        "year": year,
+        "years": selectors.published_years(),
+        "evaluations": selectors.published_in(year, q),
+        "q": q,
+    }
+    return render(request, "portal/year.html", context)
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = selectors.get_published(pk)
+    assert evaluation.current_version is not None
+    view = evaluation_selectors.assess_version(evaluation, evaluation.current_version)
+    context = {"evaluation": evaluation, "view": view, "assessment": view.assessment, "formats": FORMATS.values()}
+    return render(request, "portal/detail.html", context)
+
+
+def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The publication copy (no checker appendix) of the published version."""
+    evaluation = selectors.get_published(pk)
+    if evaluation.current_version is None:
+        raise Http404("未找到该公开信息")
+    return report_response(evaluation, evaluation.current_version, fmt, review_copy=False)

@@ -1,0 +1,86 @@
+"""The finance bureau's pages: the overview of all units, its .xlsx export, and the review page."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from jixiao.web.accounts.models import Bureau
+from jixiao.web.accounts.selectors import bureaus_for_user
+from jixiao.web.evaluations import selectors as evaluation_selectors
+from jixiao.web.evaluations.views import page_context
+from jixiao.web.evaluations.workflow import Action, Kind
+from jixiao.web.reviews import selectors
+from jixiao.web.reviews.export import overview_xlsx
+
+
+def _bureau(request: HttpRequest) -> Bureau:
+    bureaus = list(bureaus_for_user(request.user))
+    if not bureaus:
+        raise PermissionDenied("只有财政部门的审核人或管理员可以查看汇总")
+    wanted = request.GET.get("bureau", "")
+    for bureau in bureaus:
+        if str(bureau.pk) == wanted:
+            return bureau
+    return bureaus[0]
+
+
+def _filters(request: HttpRequest, bureau: Bureau) -> tuple[selectors.Filters, list[int]]:
+    years = selectors.years_of(bureau)
+    default_year = years[0] if years else timezone.localdate().year - 1
+    year_text = request.GET.get("year", "")
+    kind = request.GET.get("kind", Kind.DEPARTMENT.value)
+    filters = selectors.Filters(
+        year=int(year_text) if year_text.isdigit() else default_year,
+        kind=kind if kind in Kind.values() else Kind.DEPARTMENT.value,
+        state=request.GET.get("state", ""),
+        grade=request.GET.get("grade", ""),
+        p0=request.GET.get("p0") == "1",
+        q=request.GET.get("q", "")[:100],
+        sort=request.GET.get("sort", "code") if request.GET.get("sort") in selectors.SORTS else "code",
+    )
+    return filters, years
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    bureau = _bureau(request)
+    filters, years = _filters(request, bureau)
+    data = selectors.overview(bureau, filters)
+    context = {
+        "data": data,
+        "bureaus": bureaus_for_user(request.user),
+        "years": years or [filters.year],
+        "kinds": Kind.choices(),
+        "states": selectors.STATE_FILTERS,
+        "sorts": selectors.SORTS.items(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reviews/overview.html", context)
+
+
+@login_required
+def overview_export(request: HttpRequest) -> HttpResponse:
+    bureau = _bureau(request)
+    filters, _ = _filters(request, bureau)
+    data = selectors.overview(bureau, filters)
+    response = HttpResponse(
+        overview_xlsx(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"{bureau.name}{filters.year}年度绩效自评汇总.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewer's page: scorecard, findings, comments, and approve / return / publish."""
+    evaluation = evaluation_selectors.get_evaluation_for_user(request.user, pk, Action.APPROVE)
+    assert evaluation.current_version is not None
+    context = page_context(request, evaluation, evaluation.current_version)
+    return render(request, "reviews/review.html", context)

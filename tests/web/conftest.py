@@ -1,0 +1,50 @@
+"""Django for the web tests only: settings, a throw-away instance directory, and the personas.
+
+The settings module is chosen here rather than in pyproject so that the core's tests never
+load Django (tests/test_architecture.py checks the core in a fresh interpreter anyway).
+``DATABASE_URL`` from the environment picks PostgreSQL
+(``DATABASE_URL=postgres://postgres@127.0.0.1:5432/test``); without it the tests run on SQLite.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
+os.environ.setdefault("SECRET_KEY", "jixiao-tests-only-" + "k" * 40)
+# Never the developer's ./var: evidence files and the SQLite file go to a fresh directory.
+INSTANCE_DIR = Path(tempfile.mkdtemp(prefix="jixiao-web-tests-"))
+atexit.register(shutil.rmtree, INSTANCE_DIR, ignore_errors=True)
+os.environ["JIXIAO_INSTANCE_DIR"] = str(INSTANCE_DIR)
+os.environ["JIXIAO_DEMO"] = "0"
+os.environ.pop("DEBUG", None)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+# Each process its own evidence directory. Settings may already have been read before this
+# line (under pytest-xdist a worker inherits DJANGO_SETTINGS_MODULE and the directory chosen
+# by the controller, and pytest-django loads settings first), so set it here, after setup.
+settings.INSTANCE_DIR = INSTANCE_DIR
+settings.EVIDENCE_DIR = INSTANCE_DIR / "evidence"
+
+# Hashing passwords properly costs ~0.3 s each; the tests create dozens of users.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
+
+import pytest  # noqa: E402
+
+from tests.web.world import World, build_world  # noqa: E402
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """Two bureaus, three units, the seven personas and unit A's evaluations in every state."""
+    return build_world()

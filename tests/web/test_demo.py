@@ -1,0 +1,39 @@
+"""``python -m jixiao.web demo``: the demo district in every state, and the accounts it prints."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+
+from jixiao.web.evaluations import demo
+from jixiao.web.evaluations.models import Evaluation
+
+
+@pytest.mark.django_db
+@override_settings(DEMO=True)
+def test_the_demo_loads_every_state_and_prints_working_accounts() -> None:
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    text = out.getvalue()
+    for account in demo.ACCOUNTS:
+        assert account.username in text
+    assert demo.PASSWORD in text
+    states = set(Evaluation.objects.values_list("state", flat=True))
+    assert states == {"draft", "submitted", "signed", "returned", "approved", "published"}
+    seed = Evaluation.objects.get(unit__code="360102001")
+    assert seed.current_version.p0_count >= 1 and seed.current_version.document["budget"]["adjusted"] == "1464.48"
+    assert Evaluation.objects.filter(current_version__p0_count=0).count() >= 6
+    client = Client()
+    assert client.post("/accounts/login/", {"username": "tianbao", "password": demo.PASSWORD}).status_code == 302
+    # Running it again keeps the data.
+    call_command("demo", "--no-serve", stdout=StringIO())
+    assert Evaluation.objects.count() == len(demo.SPECS) + 1 + len(demo.PREVIOUS_YEAR)
+
+
+@pytest.mark.django_db
+def test_the_demo_refuses_to_run_outside_demo_mode() -> None:
+    with pytest.raises(CommandError, match="JIXIAO_DEMO=1"):
+        call_command("demo", "--no-serve")
