@@ -72,3 +72,18 @@ def test_satisfaction_value_differing_from_the_indicator_is_p1() -> None:
     finding = only(run(with_satisfaction(value=D(85))), Code.SATISFACTION_VALUE_MISMATCH)
     assert "85%" in finding.message
     assert "“92%”" in finding.message
+
+
+def test_a_survey_too_small_for_its_precision_is_advice_with_the_interval() -> None:
+    # 30 answers, 90 % satisfied: Wilson 95 % interval 74.38 %–96.54 %, about ±11.1 points.
+    ev = with_satisfaction(value=D(90), sample_size=30)
+    finding = only(run(ev), Code.SATISFACTION_SAMPLE_SMALL)
+    assert finding.severity is Severity.P2
+    assert finding.path == "satisfaction.sample_size"
+    assert "30 份有效问卷" in finding.message
+    assert "74.38%–96.54%" in finding.message
+    assert "±11.1" in finding.message
+
+
+def test_a_survey_of_400_answers_is_precise_enough() -> None:
+    assert Code.SATISFACTION_SAMPLE_SMALL not in codes(run(with_satisfaction(value=D(92), sample_size=400)))

@@ -12,9 +12,12 @@ from jixiao.core.checks.codes import Code
 from jixiao.core.checks.context import Context, IndicatorView, quoted
 from jixiao.core.findings import Severity
 from jixiao.core.model import SatisfactionSource
-from jixiao.core.numbers import fmt
+from jixiao.core.numbers import HUNDRED, fmt, round_half_up
+from jixiao.core.survey import wilson
 from jixiao.core.values import MeasureKind
 
+#: Half-width of the 95 % interval (percentage points) above which a survey is called small.
+PRECISION_POINTS = 5
 _COMPLAINTS = re.compile(r"(?:无|没有|未收到|未接到|未发生|零)[^，。；,;]{0,6}(?:投诉|信访|举报)|零投诉")
 
 
@@ -61,7 +64,31 @@ class SatisfactionChecks:
                     f"满意度来自问卷调查，但未说明{'和'.join(missing)}（如有效问卷份数、调查对象和抽样方式）",
                     path,
                 )
+        if satisfaction.source is SatisfactionSource.SURVEY:
+            self._precision()
         self._value_agrees(scored)
+
+    def _precision(self) -> None:
+        """A survey too small for the rate it claims: the 95 % interval is wider than ±5 points."""
+        satisfaction = self.ctx.evaluation.satisfaction
+        n, value = satisfaction.sample_size, satisfaction.value
+        if not n or n <= 0 or value is None:
+            return
+        successes = int(round_half_up(value / HUNDRED * n, 0))
+        interval = wilson(min(max(successes, 0), n), n)
+        if interval is None:
+            return
+        margin = (interval.high - interval.low) / 2
+        if margin <= PRECISION_POINTS:
+            return
+        self.ctx.add(
+            Code.SATISFACTION_SAMPLE_SMALL,
+            Severity.P2,
+            f"满意度 {fmt(value)}% 来自 {n} 份有效问卷，按 95% 置信水平其区间约为 {fmt(interval.low)}%–"
+            f"{fmt(interval.high)}%（误差约 ±{fmt(margin, 1)} 个百分点），不足以支持精确到个位的满意度；"
+            f"约 385 份问卷可达 ±5 个百分点",
+            "satisfaction.sample_size",
+        )
 
     def _no_survey(self, scored: list[IndicatorView]) -> None:
         ctx = self.ctx
