@@ -48,3 +48,8 @@ from tests.web.world import World, build_world  # noqa: E402
 def world(db: None) -> World:
     """Two bureaus, three units, the seven personas and unit A's evaluations in every state."""
     return build_world()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered here, not in pyproject: only the web tests have it (``-m "not browser"`` skips it).
+    config.addinivalue_line("markers", "browser: drives a real browser against a live server (test_browser.py)")

@@ -41,6 +41,7 @@ class Case:
     method: str = "get"
     data: Callable[[World], dict[str, Any]] | None = None
     label: str = ""
+    json: bool = False  # post ``data`` as a JSON body (the API's trial scoring)
 
 
 def ev(key: str, **extra: Any) -> Callable[[World], dict[str, Any]]:
@@ -70,6 +71,18 @@ EDIT_POST = row(L, 302, 302, 404, 403, 404, 403)
 DOWNLOAD = row(L, REPORT, REPORT, 404, REPORT, 404, REPORT)
 PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
 GONE = row(404, 404, 404, 404, 404, 404, 404)
+#: The API with each persona's key (anonymous: no key → 401).
+API_VIEW = row(401, 200, 200, 404, 200, 404, 200)
+API_EDIT = row(401, 200, 200, 404, 403, 404, 403)
+
+
+def draft_a_document(w: World) -> dict[str, Any]:
+    return dict(w.fresh("draft_a").current_version.document)
+
+
+def draft_b_document(w: World) -> dict[str, Any]:
+    return dict(w.fresh("draft_b").current_version.document)
+
 
 MATRIX: dict[str, list[Case]] = {
     "home": [Case(none, row(302, 302, 302, 302, 302, 302, 302))],
@@ -135,8 +148,24 @@ MATRIX: dict[str, list[Case]] = {
         Case(ev("draft_a"), row(401, 200, 200, 404, 200, 404, 200)),
         Case(ev("draft_c"), row(401, 404, 404, 404, 404, 200, 200), label="another bureau's unit"),
     ],
-    "api:score": [Case(ev("draft_a"), row(401, 200, 200, 404, 200, 404, 200))],
-    "api:check": [Case(ev("draft_a"), row(401, 200, 200, 404, 200, 404, 200))],
+    "api:versions": [Case(ev("draft_a"), API_VIEW)],
+    "api:version": [
+        Case(ev("submitted_a", number=1), API_VIEW),
+        Case(ev("draft_a", number=9), row(401, 404, 404, 404, 404, 404, 404), label="no such version"),
+    ],
+    "api:score": [Case(ev("draft_a"), API_VIEW)],
+    "api:check": [Case(ev("draft_a"), API_VIEW)],
+    "api:version_score": [Case(ev("submitted_a", number=1), API_VIEW)],
+    "api:version_check": [
+        Case(ev("submitted_a", number=1), API_VIEW),
+        Case(ev("draft_c", number=1), row(401, 404, 404, 404, 404, 200, 200), label="another bureau's unit"),
+    ],
+    # Trial scoring of a posted document: the editor's permission (its unit's preparer and head).
+    "api:score_document": [Case(ev("draft_a"), API_EDIT, method="post", data=draft_a_document, json=True)],
+    "api:check_document": [
+        Case(ev("draft_a"), API_EDIT, method="post", data=draft_a_document, json=True),
+        Case(ev("draft_b"), row(401, 404, 404, 200, 403, 404, 403), method="post", data=draft_b_document, json=True),
+    ],
     "api:report": [Case(ev("submitted_a", number=1, fmt="xlsx"), row(401, REPORT, REPORT, 404, REPORT, 404, REPORT))],
 }
 
@@ -176,6 +205,8 @@ def _client(world: World, persona: str, name: str = "") -> Client:
 
 def _request(client: Client, case: Case, url: str, world: World) -> Any:
     data = case.data(world) if case.data else {}
+    if case.method == "post" and case.json:
+        return client.post(url, data, content_type="application/json")
     if case.method == "post":
         return client.post(url, data)
     return client.get(url, data)

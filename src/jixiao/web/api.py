@@ -1,26 +1,36 @@
-"""The JSON API (django-ninja): read evaluations, their score, their findings, their reports.
+"""The JSON API (django-ninja): read evaluations and their versions, score and check them
+(stored, or a document posted for trial without saving), download their reports.
 
 OpenAPI description at ``/api/openapi.json``, interactive docs at ``/api/docs``. Every call
 needs ``Authorization: Bearer <key>`` (``python -m jixiao.web api_token USERNAME``); the key
-acts as its user, with the same permissions as the pages: the same access helper answers
+acts as its user, with the same permissions as the pages: every operation fetches through the
+pages' access helpers (``get_evaluation_for_user`` / ``get_version_for_user``), which answer
 404 for an evaluation the user may not see and 403 for an action the role may not take.
-Numbers are decimal strings ("97.75"), never floats, as in ``jixiao score --json``.
+Numbers are decimal strings ("97.75"), never floats, as in ``jixiao score --json``. Every
+message a client receives is Chinese; a refused document names the field path
+(``indicators[3].weight``), as the core does.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
 from jixiao.pipeline import number, scorecard_json
 from jixiao.web.accounts.services import api_token_user
 from jixiao.web.evaluations import selectors
-from jixiao.web.evaluations.models import Evaluation
+from jixiao.web.evaluations.editor import label_for
+from jixiao.web.evaluations.engine import Assessment
+from jixiao.web.evaluations.errors import DocumentInvalid
+from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
 from jixiao.web.evaluations.views import report_response
 from jixiao.web.evaluations.workflow import Action, State
 
@@ -36,15 +46,86 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="jixiao 预算绩效自评接口",
     version="1",
-    description="读取自评、评分、审核问题和报告。权限与网页相同；数字为十进制字符串。",
+    description=(
+        "读取自评及其各版本、评分（每项得分与计分说明）、审核问题和报告；也可提交一份评价文件试算评分和审核"
+        "（不保存）。每个请求都要带请求头 `Authorization: Bearer <密钥>`（`python -m jixiao.web api_token 用户名` "
+        "创建）。权限与该用户在网页上的权限相同：看不到的自评答复 404，角色不允许的操作答复 403。"
+        '数字为十进制字符串（如 "97.75"）。'
+    ),
     urls_namespace="api",
     auth=TokenAuth(),
 )
 
 
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    path: str  # the field path in the document (``indicators[3].weight``); "" for the whole document
+    field: str  # the same field as the editor names it (绩效指标第 4 行 · 分值)
+    message: str
+
+
+class InvalidOut(Schema):
+    detail: str
+    errors: list[FieldErrorOut]
+
+
+def _invalid(request: HttpRequest, detail: str, errors: list[dict[str, str]]) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+def _field_error(path: str, message: str) -> dict[str, str]:
+    return {"path": path, "field": label_for(path) if path else "", "message": message}
+
+
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(error) or "无权操作"}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    # The access helper's own words: "未找到该自评，或您无权查看" (existence is not revealed).
+    return api.create_response(request, {"detail": str(error) or "未找到"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    detail = "缺少或无效的接口密钥：请在请求头中加 Authorization: Bearer <密钥>（密钥由管理员用 api_token 命令创建）"
+    return api.create_response(request, {"detail": detail}, status=401)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "请求内容太大，超过 5 MB 上限"}, status=413)
+
+
+#: pydantic's error types in words a Chinese client reads; anything else: "取值不合法".
+_PYDANTIC_WORDS = {
+    "missing": "缺少此项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "literal_error": "不是可接受的取值",
+    "string_type": "应为文字",
+    "bool_parsing": "应为 true 或 false",
+}
+
+
+@api.exception_handler(ValidationError)
+def _bad_parameters(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    """Query and path parameters django-ninja refused: Chinese, naming the parameter."""
+    errors = []
+    for item in error.errors:
+        where = ".".join(str(part) for part in item.get("loc", ()))
+        words = _PYDANTIC_WORDS.get(str(item.get("type")), "取值不合法")
+        expected = (item.get("ctx") or {}).get("expected")
+        errors.append({"path": where, "field": "", "message": f"{words}（可用：{expected}）" if expected else words})
+    return _invalid(request, "请求参数不正确", errors)
+
+
+# --- schemas --------------------------------------------------------------------------------------
 
 
 class EvaluationOut(Schema):
@@ -70,6 +151,26 @@ class EvaluationDetailOut(EvaluationOut):
     framework: str
     framework_version: str
     lock_version: int
+    document: dict[str, Any]
+
+
+class VersionOut(Schema):
+    number: int
+    current: bool
+    frozen: bool
+    frozen_at: datetime | None
+    created_at: datetime
+    created_by: str
+    total: str | None
+    grade: str
+    execution_rate: str | None
+    p0: int
+    p1: int
+    p2: int
+
+
+class VersionDetailOut(VersionOut):
+    evaluation: int
     document: dict[str, Any]
 
 
@@ -102,6 +203,7 @@ class FindingOut(Schema):
     severity: Literal["P0", "P1", "P2"]
     message: str
     path: str
+    field: str
     source: str
 
 
@@ -109,8 +211,7 @@ class CheckOut(Schema):
     findings: list[FindingOut]
 
 
-class ErrorOut(Schema):
-    detail: str
+# --- shaping ---------------------------------------------------------------------------------------
 
 
 def _summary(evaluation: Evaluation) -> dict[str, Any]:
@@ -135,11 +236,62 @@ def _summary(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
+def _version(evaluation: Evaluation, version: EvaluationVersion) -> dict[str, Any]:
+    author = version.created_by
+    return {
+        "number": version.number,
+        "current": version.pk == evaluation.current_version_id,
+        "frozen": version.frozen,
+        "frozen_at": version.frozen_at,
+        "created_at": version.created_at,
+        "created_by": (author.get_full_name() or author.get_username()) if author else "",
+        "total": number(version.total),
+        "grade": version.grade,
+        "execution_rate": number(version.execution_rate),
+        "p0": version.p0_count,
+        "p1": version.p1_count,
+        "p2": version.p2_count,
+    }
+
+
+def _check(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "findings": [
+            finding.as_dict() | {"field": label_for(finding.path) if finding.path else "", "source": finding.source}
+            for finding in assessment.findings
+        ]
+    }
+
+
+def _assessed(evaluation: Evaluation, version: EvaluationVersion) -> Assessment:
+    view = selectors.assess_version(evaluation, version)
+    if view.assessment is None:
+        raise PermissionDenied(view.error)  # an unreadable stored document: said, not crashed
+    return view.assessment
+
+
+def _current(request: HttpRequest, pk: int) -> tuple[Evaluation, EvaluationVersion]:
+    found = selectors.get_evaluation_for_user(request.user, pk, Action.VIEW)
+    assert found.current_version is not None
+    return found, found.current_version
+
+
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+#: A document for trial scoring: the evaluation file format (what document.json downloads).
+DOCUMENT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "评价文件（JSON，与网页“数据文件（JSON）”及 `jixiao score` 读取的格式相同）",
+        "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
+    }
+}
+
+
+# --- evaluations and versions ------------------------------------------------------------------------
 
 
 @api.get("/evaluations", response=list[EvaluationOut], url_name="evaluations", summary="可查看的自评列表")
-def evaluations(request: HttpRequest, year: int | None = None, state: str | None = None) -> list[dict[str, Any]]:
+def evaluations(request: HttpRequest, year: int | None = None, state: State | None = None) -> list[dict[str, Any]]:
     found = selectors.evaluations_visible_to(request.user)
     if year is not None:
         found = found.filter(year=year)
@@ -152,50 +304,143 @@ def evaluations(request: HttpRequest, year: int | None = None, state: str | None
     "/evaluations/{pk}",
     response={200: EvaluationDetailOut} | ERRORS,
     url_name="evaluation",
-    summary="一份自评及其当前版本",
+    summary="一份自评及其当前版本的内容",
 )
 def evaluation(request: HttpRequest, pk: int) -> dict[str, Any]:
-    found = selectors.get_evaluation_for_user(request.user, pk, Action.VIEW)
-    assert found.current_version is not None
+    found, version = _current(request, pk)
     return _summary(found) | {
         "framework": found.framework.framework_id,
         "framework_version": found.framework.version,
         "lock_version": found.lock_version,
-        "document": found.current_version.document,
+        "document": version.document,
     }
 
 
-def _assessed(request: HttpRequest, pk: int) -> Any:
+@api.get(
+    "/evaluations/{pk}/versions",
+    response={200: list[VersionOut]} | ERRORS,
+    url_name="versions",
+    summary="一份自评的全部版本（新版本在前）",
+)
+def versions(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     found = selectors.get_evaluation_for_user(request.user, pk, Action.VIEW)
-    assert found.current_version is not None
-    view = selectors.assess_version(found, found.current_version)
-    if view.assessment is None:
-        raise PermissionDenied(view.error)  # an unreadable stored document: said, not crashed
-    return view.assessment
+    return [_version(found, version) for version in selectors.versions_of(found)]
 
 
 @api.get(
-    "/evaluations/{pk}/score",
-    response={200: ScoreOut} | ERRORS,
-    url_name="score",
-    summary="评分（每项的得分与计分说明）",
+    "/evaluations/{pk}/versions/{number}",
+    response={200: VersionDetailOut} | ERRORS,
+    url_name="version",
+    summary="某一版本及其内容（已提交的版本永不改变）",
 )
+def version(request: HttpRequest, pk: int, number: int) -> dict[str, Any]:
+    found, chosen = selectors.get_version_for_user(request.user, pk, number)
+    return _version(found, chosen) | {"evaluation": found.pk, "document": chosen.document}
+
+
+# --- score and check: the current version, any version -------------------------------------------------
+
+
+@api.get("/evaluations/{pk}/score", response={200: ScoreOut} | ERRORS, url_name="score", summary="当前版本的评分")
 def score(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return scorecard_json(_assessed(request, pk).scorecard)
+    return scorecard_json(_assessed(*_current(request, pk)).scorecard)
 
 
-@api.get("/evaluations/{pk}/check", response={200: CheckOut} | ERRORS, url_name="check", summary="审核问题")
+@api.get("/evaluations/{pk}/check", response={200: CheckOut} | ERRORS, url_name="check", summary="当前版本的审核问题")
 def check(request: HttpRequest, pk: int) -> dict[str, Any]:
-    findings = _assessed(request, pk).findings
-    return {"findings": [finding.as_dict() | {"source": finding.source} for finding in findings]}
+    return _check(_assessed(*_current(request, pk)))
+
+
+@api.get(
+    "/evaluations/{pk}/versions/{number}/score",
+    response={200: ScoreOut} | ERRORS,
+    url_name="version_score",
+    summary="某一版本的评分（每项的得分与计分说明）",
+)
+def version_score(request: HttpRequest, pk: int, number: int) -> dict[str, Any]:
+    return scorecard_json(_assessed(*selectors.get_version_for_user(request.user, pk, number)).scorecard)
+
+
+@api.get(
+    "/evaluations/{pk}/versions/{number}/check",
+    response={200: CheckOut} | ERRORS,
+    url_name="version_check",
+    summary="某一版本的审核问题",
+)
+def version_check(request: HttpRequest, pk: int, number: int) -> dict[str, Any]:
+    return _check(_assessed(*selectors.get_version_for_user(request.user, pk, number)))
+
+
+# --- trial: score and check a posted document, saving nothing --------------------------------------------
+
+
+def _trial(request: HttpRequest, pk: int) -> Assessment | HttpResponse:
+    """The posted document assessed under the evaluation's framework, or a 422 naming the field.
+
+    The same permission as the editor's live scoring (编辑: the unit's preparer and head),
+    whatever the state: nothing is saved.
+    """
+    found = selectors.get_evaluation_for_user(request.user, pk, Action.EDIT)
+    try:
+        # Decimals, not floats: 0.1 stays 0.1 on its way to the core.
+        document = json.loads(request.body or b"null", parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError) as error:
+        return _invalid(request, "请求内容不是合法的 JSON", [_field_error("", f"无法解析：{error}")])
+    if not isinstance(document, dict):
+        return _invalid(request, "请求内容应为一个评价文件（JSON 对象）", [_field_error("", "应为 JSON 对象")])
+    try:
+        _, assessment = selectors.assess_document(found, document)
+    except DocumentInvalid as error:
+        return _invalid(request, f"评价文件无效：{error.message}", [_field_error(error.path, error.reason)])
+    return assessment
+
+
+TRIAL_RESPONSES: dict[int, Any] = ERRORS | {413: ErrorOut, 422: InvalidOut}
+
+
+@api.post(
+    "/evaluations/{pk}/score",
+    response={200: ScoreOut} | TRIAL_RESPONSES,
+    url_name="score_document",
+    summary="试算：按本自评的评分标准为提交的评价文件评分（不保存）",
+    openapi_extra=DOCUMENT_BODY,
+)
+def score_document(request: HttpRequest, pk: int) -> Any:
+    result = _trial(request, pk)
+    return result if isinstance(result, HttpResponse) else scorecard_json(result.scorecard)
+
+
+@api.post(
+    "/evaluations/{pk}/check",
+    response={200: CheckOut} | TRIAL_RESPONSES,
+    url_name="check_document",
+    summary="试算：审核提交的评价文件（不保存）",
+    openapi_extra=DOCUMENT_BODY,
+)
+def check_document(request: HttpRequest, pk: int) -> Any:
+    result = _trial(request, pk)
+    return result if isinstance(result, HttpResponse) else _check(result)
+
+
+# --- reports -------------------------------------------------------------------------------------------------
 
 
 @api.get(
     "/evaluations/{pk}/versions/{number}/report.{fmt}",
     response={404: ErrorOut, 403: ErrorOut, 401: ErrorOut, 503: ErrorOut},
     url_name="report",
-    summary="下载某一版本的报告或自评表",
+    summary="下载某一版本的报告（docx、pdf、html）或自评表（xlsx）",
+    description="`review_copy=true`：审核版报告，附审核问题（与网页“审核版报告”相同）。公开版不含审核问题。",
 )
-def report(request: HttpRequest, pk: int, number: int, fmt: Literal["docx", "pdf", "xlsx", "html"]) -> HttpResponse:
-    found, version = selectors.get_version_for_user(request.user, pk, number)
-    return report_response(found, version, fmt, review_copy=False)
+def report(
+    request: HttpRequest,
+    pk: int,
+    number: int,
+    fmt: Literal["docx", "pdf", "xlsx", "html"],
+    review_copy: bool = False,
+) -> HttpResponse:
+    found, chosen = selectors.get_version_for_user(request.user, pk, number)
+    response = report_response(found, chosen, fmt, review_copy=review_copy)
+    if response.status_code != 200:  # the pages' plain-text refusal, as JSON like every API answer
+        return api.create_response(request, {"detail": response.content.decode("utf-8")}, status=response.status_code)
+    return response

@@ -49,6 +49,9 @@ class Table:
     reorder: bool = False
     default_rows: tuple[dict[str, str], ...] = ()
     help: str = ""
+    #: Columns shown on a second line under each row (long text, and fields most rows leave
+    #: empty), so that the main fields of a wide table (the indicators) fit side by side.
+    below: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,9 @@ INDICATOR_COLUMNS = (
     Field("judged_score", "评定得分", "number", help="定性或人工评分指标填写"),
     Field("deviation_note", "偏差原因分析及改进措施", "textarea"),
 )
+#: On the indicators' second line: the unit (usually written in the value), the qualitative
+#: tier and judged score (qualitative indicators only) and the deviation note (long text).
+INDICATOR_BELOW = ("unit", "tier", "judged_score", "deviation_note")
 BUDGET_LINE_COLUMNS = (
     Field("name", "项目"),
     Field("initial", "年初预算数", "number"),
@@ -141,7 +147,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "indicators",
         "绩效指标",
-        (Table("indicators", "绩效指标", INDICATOR_COLUMNS, blank_rows=1, reorder=True),),
+        (Table("indicators", "绩效指标", INDICATOR_COLUMNS, blank_rows=1, reorder=True, below=INDICATOR_BELOW),),
     ),
     Section(
         "narrative",
@@ -338,6 +344,11 @@ class BoundField:
     def id(self) -> str:
         return f"f-{self.name}"
 
+    @property
+    def column(self) -> str:
+        """The key within a table row (``actual`` of ``indicators[3].actual``): a CSS class per column."""
+        return self.name.rsplit(".", 1)[-1]
+
 
 @dataclass
 class BoundRow:
@@ -345,6 +356,7 @@ class BoundRow:
     cells: list[BoundField]
     extra: str
     path: str
+    below: list[BoundField] = field(default_factory=list)  # long text, on its own line under the row
 
 
 @dataclass
@@ -356,6 +368,16 @@ class BoundTable:
     reorder: bool
     help: str = ""
     is_table: bool = True
+
+    @property
+    def scored(self) -> bool:
+        """The indicators table: each row shows its score and its evidence files."""
+        return self.path == "indicators"
+
+    @property
+    def span(self) -> int:
+        """How many columns a line under a row spans: the inputs, score and files, the buttons."""
+        return len(self.columns) + (2 if self.scored else 0) + 1
 
 
 @dataclass
@@ -396,19 +418,22 @@ def _bind_table(table: Table, document: Mapping[str, Any], error_path: str, erro
     rows = []
     for i, data in enumerate(rows_data):
         base = f"{table.path}[{i}]"
-        cells = []
+        cells: list[BoundField] = []
+        below: list[BoundField] = []
         for column in table.columns:
             name = f"{base}.{column.path}"
             message = error if error_path == name or (error_path == base and column is table.columns[0]) else ""
             value = _shown(data.get(column.path) if isinstance(data, dict) else None, column.kind)
-            cells.append(BoundField(name, column.label, column.kind, value, column.choices, column.help, message))
+            bound = BoundField(name, column.label, column.kind, value, column.choices, column.help, message)
+            (below if column.path in table.below else cells).append(bound)
         extra = (
             {k: v for k, v in data.items() if k not in {c.path for c in table.columns}}
             if isinstance(data, dict)
             else {}
         )
-        rows.append(BoundRow(i, cells, json.dumps(extra, ensure_ascii=False) if extra else "", base))
-    return BoundTable(table.path, table.label, table.columns, rows, table.reorder, table.help)
+        rows.append(BoundRow(i, cells, json.dumps(extra, ensure_ascii=False) if extra else "", base, below))
+    inline = tuple(column for column in table.columns if column.path not in table.below)
+    return BoundTable(table.path, table.label, inline, rows, table.reorder, table.help)
 
 
 # --- labels for the history -------------------------------------------------------------------

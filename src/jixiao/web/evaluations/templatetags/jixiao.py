@@ -40,6 +40,16 @@ def figure(value: Any) -> str:
 
 
 @register.filter
+def fixed(value: Any, places: int = 2) -> str:
+    """A score or rate in a column: always ``places`` decimals (rounded half up), so figures align."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        return core_fmt(value, int(places))
+    return str(value)
+
+
+@register.filter
 def lookup(mapping: Any, key: Any) -> Any:
     if hasattr(mapping, "get"):
         return mapping.get(key)
