@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from jixiao.web.accounts.models import Unit
@@ -69,3 +70,21 @@ def test_the_reviewer_of_another_bureau_sees_only_its_own_units(world: World, cl
     # Naming the other bureau in the query string does not help.
     rows = client.get(reverse("reviews:overview"), {"year": 2021, "bureau": world.bureau.pk}).context["data"].rows
     assert [r.unit.code for r in rows] == ["C001"]
+
+
+def test_rows_link_to_the_evaluation_and_to_the_review_while_it_awaits_a_decision(world: World, client) -> None:
+    client.force_login(world.reviewer)
+    overview = reverse("reviews:overview")
+    signed = world.fresh("signed_a")
+    page = client.get(overview, {"year": signed.year}).content.decode()
+    assert f'href="{reverse("evaluations:detail", args=[signed.pk])}"' in page
+    assert f'href="{reverse("reviews:review", args=[signed.pk])}"' in page
+    draft = world.fresh("draft_a")
+    response = client.get(overview, {"year": draft.year})
+    page = response.content.decode()
+    assert f'href="{reverse("evaluations:detail", args=[draft.pk])}"' in page
+    assert reverse("reviews:review", args=[draft.pk]) not in page
+    assert f"{timezone.localtime(draft.updated_at):%Y-%m-%d %H:%M}" in page
+    # Each year of the bureau once, latest first (not one entry per evaluation).
+    years = sorted({e.year for e in world.evaluations.values() if e.unit.bureau_id == world.bureau.pk}, reverse=True)
+    assert response.context["years"] == years
