@@ -49,6 +49,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/report_docx_xlsx.py
 	$(PY) bench/report_pdf_batch.py
 	$(PY) bench/web_load.py
+	$(PY) bench/survey_load.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis src/*.egg-info

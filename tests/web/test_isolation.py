@@ -22,6 +22,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.web.surveys_world import open_survey
 from tests.web.world import PERSONAS, World
 
 ANON_LOGIN = "login"  # expected marker: 302 to the login page
@@ -74,6 +75,31 @@ GONE = row(404, 404, 404, 404, 404, 404, 404)
 #: The API with each persona's key (anonymous: no key → 401).
 API_VIEW = row(401, 200, 200, 404, 200, 404, 200)
 API_EDIT = row(401, 200, 200, 404, 403, 404, 403)
+
+
+def survey(key: str = "draft_a", state: str = "open", **extra: Any) -> Callable[[World], dict[str, Any]]:
+    """A survey of the evaluation in ``state`` (made once per test, then reused)."""
+
+    def kwargs(w: World) -> dict[str, Any]:
+        made = w.__dict__.setdefault("surveys", {})
+        if (key, state) not in made:
+            made[(key, state)] = open_survey(w, key, state=state)
+        found = made[(key, state)]
+        group = found.groups.first()
+        values = {"pk": w.evaluations[key].pk, "survey_pk": found.pk, **extra}
+        return {k: (group.pk if v == "<group>" else v) for k, v in values.items()}
+
+    return kwargs
+
+
+def public_survey(state: str) -> Callable[[World], dict[str, Any]]:
+    def kwargs(w: World) -> dict[str, Any]:
+        made = w.__dict__.setdefault("surveys", {})
+        if ("draft_a", state) not in made:
+            made[("draft_a", state)] = open_survey(w, "draft_a", state=state)
+        return {"slug": made[("draft_a", state)].groups.first().slug}
+
+    return kwargs
 
 
 def draft_a_document(w: World) -> dict[str, Any]:
@@ -138,6 +164,34 @@ MATRIX: dict[str, list[Case]] = {
         Case(ev("published_a", fmt="xlsx"), row(*[REPORT] * 7)),
         Case(ev("approved_a", fmt="docx"), GONE, label="approved, not yet published"),
     ],
+    # Satisfaction surveys: managed like the evaluation (read: VIEW; change: its preparer and head).
+    "surveys:index": [
+        Case(ev("draft_a"), VIEW),
+        Case(ev("draft_a"), EDIT_POST, method="post", data=lambda w: {"blueprint": "service"}, label="create"),
+        Case(ev("draft_c"), row(L, 404, 404, 404, 404, 200, 200), label="another bureau's unit"),
+    ],
+    "surveys:detail": [
+        Case(survey(), VIEW),
+        Case(survey("draft_b"), row(L, 404, 404, 200, 200, 404, 200), label="unit B's survey"),
+    ],
+    "surveys:edit": [Case(survey(state="draft"), EDIT)],
+    "surveys:open": [Case(survey(state="draft"), EDIT_POST, method="post")],
+    "surveys:close": [Case(survey(), EDIT_POST, method="post")],
+    "surveys:apply": [Case(survey(), EDIT_POST, method="post")],
+    "surveys:invitations": [Case(survey(), EDIT)],
+    "surveys:export": [Case(survey(), VIEW)],
+    "surveys:poster": [Case(survey(), VIEW)],
+    "surveys:qr": [
+        Case(survey(group_pk="<group>", fmt="png"), VIEW),
+        Case(survey(group_pk="<group>", fmt="svg"), VIEW, label="svg"),
+    ],
+    # The respondent's pages: no login; a survey still being designed has no public page.
+    "surveys:answer": [
+        Case(public_survey("open"), PUBLIC),
+        Case(public_survey("closed"), PUBLIC, label="closed: says so politely"),
+        Case(public_survey("draft"), GONE, label="still being designed"),
+    ],
+    "surveys:thanks": [Case(public_survey("open"), PUBLIC)],
     "admin:index": [Case(none, row(302, 302, 302, 302, 302, 302, 200))],
     # The JSON API: the same answers as the pages, with the persona's key (anonymous: no key → 401).
     "api:api-root": [Case(none, row(*[404] * 7))],  # nothing there: see /api/docs

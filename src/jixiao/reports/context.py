@@ -16,9 +16,10 @@ from decimal import Decimal
 
 from jixiao.core import metrics
 from jixiao.core.framework import Framework, normalize_l1
-from jixiao.core.model import BudgetLine, Evaluation, SatisfactionSource
-from jixiao.core.numbers import AMOUNT_PLACES, HUNDRED, RATE_PLACES, SCORE_PLACES, ZERO, fmt
+from jixiao.core.model import BudgetLine, Evaluation, Satisfaction, SatisfactionSource
+from jixiao.core.numbers import AMOUNT_PLACES, HUNDRED, RATE_PLACES, SCORE_PLACES, ZERO, fmt, round_half_up
 from jixiao.core.scoring import ItemScore, Scorecard
+from jixiao.core.survey import wilson
 from jixiao.reports.sanitize import clean_line, clean_text
 
 #: Which 一级指标 names count as 产出 / 效益 / 满意度 for the per-category figures.
@@ -222,12 +223,30 @@ def _narrative_values(e: Evaluation) -> dict[str, str]:
         "satisfaction_method": clean_line(s.method),
         "satisfaction_source": SOURCE_LABELS[s.source],
         "sample_size": "" if s.sample_size is None else str(s.sample_size),
+        **_survey_interval(s),
         "management": clean_text(n.management).strip(),
         "outputs": clean_text(n.outputs).strip(),
         "effects": clean_text(n.effects).strip(),
         "sustainability": clean_text(n.sustainability).strip(),
         "results_use": clean_text(n.results_use).strip(),
         "publication": clean_text(n.publication).strip(),
+    }
+
+
+def _survey_interval(s: Satisfaction) -> dict[str, str]:
+    """The 95 % Wilson interval of a surveyed satisfaction rate, from its value and sample size
+    (the checker's SATISFACTION_SAMPLE_SMALL computes the same)."""
+    blank = {"satisfaction_interval": "", "satisfaction_margin": ""}
+    if s.source is not SatisfactionSource.SURVEY or s.value is None or not s.sample_size or s.sample_size <= 0:
+        return blank
+    n = s.sample_size
+    successes = int(round_half_up(s.value / HUNDRED * n, 0))
+    interval = wilson(min(max(successes, 0), n), n)
+    if interval is None:
+        return blank
+    return {
+        "satisfaction_interval": f"{fmt(interval.low)}%–{fmt(interval.high)}%",
+        "satisfaction_margin": fmt((interval.high - interval.low) / 2, 1),
     }
 
 

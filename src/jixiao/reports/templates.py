@@ -88,6 +88,8 @@ FIELDS: dict[str, str] = {
     "satisfaction_method": "满意度取得方式",
     "satisfaction_source": "满意度来源（问卷调查/无调查/其他）",
     "sample_size": "满意度调查有效样本数",
+    "satisfaction_interval": "满意度的 95% 置信区间（按有效样本计算）",
+    "satisfaction_margin": "满意度的误差（± 百分点，计算）",
     "management": "预算绩效管理（自评工作）开展情况",
     "outputs": "履职完成（产出）情况",
     "effects": "履职效果（效益）情况",

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jixiao.web.evaluations",
     "jixiao.web.reviews",
     "jixiao.web.portal",
+    "jixiao.web.surveys",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,12 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 EVIDENCE_MAX_BYTES = env_int("JIXIAO_EVIDENCE_MAX_MB", 20, minimum=1, maximum=500) * MB
 IMPORT_MAX_BYTES = env_int("JIXIAO_IMPORT_MAX_MB", 20, minimum=1, maximum=100) * MB
 EVIDENCE_DIR = INSTANCE_DIR / "evidence"
+
+# --- satisfaction surveys (满意度调查) ------------------------------------------------------
+#: Questionnaires one client (address) may send within the window; counted in the database,
+#: so the limit holds across several worker processes.
+SURVEY_RESPONSES_PER_CLIENT = env_int("JIXIAO_SURVEY_RESPONSES_PER_CLIENT", 30, minimum=1)
+SURVEY_THROTTLE_MINUTES = env_int("JIXIAO_SURVEY_THROTTLE_MINUTES", 10, minimum=1, maximum=24 * 60)
 
 # --- language, time, static files ----------------------------------------------------------
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("jixiao.web.accounts.urls")),
     path("", include("jixiao.web.evaluations.urls")),
+    path("", include("jixiao.web.surveys.urls")),
     path("review/", include("jixiao.web.reviews.urls")),
     path("public/", include("jixiao.web.portal.urls")),
     path("api/", api.urls),

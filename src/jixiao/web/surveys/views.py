@@ -1,0 +1,245 @@
+"""Survey management pages (login): list and create, design, results, downloads, apply.
+
+Every view fetches through ``get_survey_for_user`` (the evaluation pages' access helper):
+reading for whoever may read the evaluation, changes for its preparer and head only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jixiao.core.survey import LEVEL_LABELS, Level, margin_for
+from jixiao.web.evaluations.errors import ServiceError
+from jixiao.web.evaluations.selectors import available_actions, get_evaluation_for_user, may
+from jixiao.web.evaluations.workflow import Action
+from jixiao.web.surveys import selectors, services
+from jixiao.web.surveys.blueprints import BLUEPRINTS
+from jixiao.web.surveys.export import answers_xlsx, qr_code
+from jixiao.web.surveys.models import Measure, SurveyState
+
+QR_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+NO_QR = "二维码模块（segno）未安装，暂时无法生成二维码；问卷链接仍可使用。请联系管理员安装 segno==1.6.6"
+
+
+def public_url(request: HttpRequest, slug: str) -> str:
+    return request.build_absolute_uri(reverse("surveys:answer", kwargs={"slug": slug}))
+
+
+def _attachment(name: str) -> str:
+    return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+@login_required
+def index(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_evaluation_for_user(request.user, pk, Action.VIEW)
+    can_edit = Action.EDIT in selectors_may_edit(request, evaluation)
+    if request.method == "POST":
+        evaluation = get_evaluation_for_user(request.user, pk, Action.EDIT)
+        try:
+            survey = services.survey_create(
+                evaluation=evaluation, blueprint=request.POST.get("blueprint", ""), by=request.user
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect("surveys:index", pk=pk)
+        messages.success(request, "已按模板新建调查，请核对题目、调查对象和起止时间后发布")
+        return redirect("surveys:edit", pk=pk, survey_pk=survey.pk)
+    context = {
+        "evaluation": evaluation,
+        "surveys": selectors.surveys_of(evaluation),
+        "blueprints": BLUEPRINTS.values(),
+        "can_edit": can_edit,
+    }
+    return render(request, "surveys/index.html", context)
+
+
+def selectors_may_edit(request: HttpRequest, evaluation: Any) -> set[Action]:
+    # Survey management does not depend on the evaluation's state (only applying the result
+    # does), so the role decides: the same rule as the access helper's EDIT.
+    return {Action.EDIT} if may(request.user, evaluation, Action.EDIT) else set()
+
+
+def _bars(figure: Any) -> list[dict[str, Any]]:
+    total = figure.tally.valid or 1
+    return [
+        {
+            "label": LEVEL_LABELS[level],
+            "count": figure.tally.count(level),
+            "width": round(figure.tally.count(level) * 100 / total, 1),
+            "level": int(level),
+        }
+        for level in sorted(Level, reverse=True)
+    ]
+
+
+@login_required
+def detail(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
+    evaluation, survey = selectors.get_survey_for_user(request.user, pk, survey_pk, Action.VIEW)
+    figures = selectors.survey_figures(survey)
+    rate = figures.rate
+    context = {
+        "evaluation": evaluation,
+        "survey": survey,
+        "figures": figures,
+        "questions": [{"figure": f, "bars": _bars(f)} for f in figures.questions],
+        "rate": rate,
+        "links": [(group, public_url(request, group.slug)) for group in survey.groups.all()],
+        "can_edit": Action.EDIT in selectors_may_edit(request, evaluation),
+        "can_apply": Action.EDIT in available_actions(request.user, evaluation),
+        "availability": selectors.availability(survey),
+        "margin_385": margin_for(385),
+        "comments": selectors.comments_of(survey),
+        "small": rate is not None and rate.margin is not None and rate.margin > 5,
+    }
+    return render(request, "surveys/detail.html", context)
+
+
+def _when(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+@login_required
+def edit(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
+    evaluation, survey = selectors.get_survey_for_user(request.user, pk, survey_pk, Action.EDIT)
+    error = ""
+    if request.method == "POST":
+        post = request.POST
+        opens, closes = _when(post.get("opens_at", "")), _when(post.get("closes_at", ""))
+        if opens is None or closes is None:
+            error = "请填写开始时间和截止时间"
+        else:
+            design = services.Design(
+                title=post.get("title", ""),
+                intro=post.get("intro", ""),
+                opens_at=opens,
+                closes_at=closes,
+                include_neutral=post.get("include_neutral") == "on",
+                measure=Measure(post.get("measure")) if post.get("measure") in Measure.values() else Measure.SHARE,
+                require_token=post.get("require_token") == "on",
+                groups=post.get("groups", ""),
+                questions=post.get("questions", ""),
+            )
+            try:
+                services.survey_update(survey=survey, design=design, by=request.user)
+            except ServiceError as failure:
+                error = failure.message
+            else:
+                messages.success(request, "已保存调查设计")
+                return redirect("surveys:detail", pk=pk, survey_pk=survey.pk)
+    groups = "\n".join(f"{g.name} {g.weight.normalize():f}" for g in survey.groups.all())
+    questions = "\n".join(q.text for q in survey.questions.all())
+    context = {
+        "evaluation": evaluation,
+        "survey": survey,
+        "error": error,
+        "groups_text": request.POST.get("groups", groups) if error else groups,
+        "questions_text": request.POST.get("questions", questions) if error else questions,
+        "opens": f"{timezone.localtime(survey.opens_at):%Y-%m-%dT%H:%M}",
+        "closes": f"{timezone.localtime(survey.closes_at):%Y-%m-%dT%H:%M}",
+        "measures": Measure.choices(),
+        "designing": survey.state == SurveyState.DRAFT.value,
+    }
+    return render(request, "surveys/edit.html", context)
+
+
+def _action(run: Any, done: str) -> Any:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
+        _, survey = selectors.get_survey_for_user(request.user, pk, survey_pk, Action.EDIT)
+        try:
+            run(survey=survey, by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+        return redirect("surveys:detail", pk=pk, survey_pk=survey_pk)
+
+    return view
+
+
+open_ = _action(services.survey_open, "调查已发布：请张贴二维码或发送链接")
+close = _action(services.survey_close, "调查已结束，不再接受新的问卷")
+apply = _action(services.survey_apply_to_evaluation, "已将调查结果计入自评的满意度指标，并记入修改记录")
+
+
+@login_required
+def invitations(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
+    evaluation, survey = selectors.get_survey_for_user(request.user, pk, survey_pk, Action.EDIT)
+    if request.method == "POST":
+        group = survey.groups.filter(pk=request.POST.get("group") or 0).first()
+        count = request.POST.get("count", "")
+        try:
+            if group is None or not count.isdigit():
+                raise ServiceError("请选择调查对象并填写邀请码个数")
+            services.invitations_create(group=group, count=int(count), by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"已为“{group.name}”生成 {count} 个邀请码")
+        return redirect("surveys:invitations", pk=pk, survey_pk=survey_pk)
+    rows = [
+        {
+            "group": invitation.group,
+            "url": public_url(request, invitation.group.slug) + f"?t={invitation.token}",
+            "used": hasattr(invitation, "response"),
+        }
+        for invitation in selectors.invitations_of(survey)
+    ]
+    context = {"evaluation": evaluation, "survey": survey, "rows": rows, "groups": survey.groups.all()}
+    return render(request, "surveys/invitations.html", context)
+
+
+@login_required
+def export(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
+    _, survey = selectors.get_survey_for_user(request.user, pk, survey_pk, Action.VIEW)
+    data = answers_xlsx(survey, selectors.survey_figures(survey))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = _attachment(f"{survey.title}-全部问卷.xlsx")
+    return response
+
+
+@login_required
+def qr(request: HttpRequest, pk: int, survey_pk: int, group_pk: int, fmt: str) -> HttpResponse:
+    if fmt not in QR_TYPES:
+        raise Http404("不支持的格式")
+    _, survey, group = selectors.get_group_for_user(request.user, pk, survey_pk, group_pk)
+    try:
+        image = qr_code(public_url(request, group.slug), fmt)
+    except ImportError:
+        return HttpResponse(NO_QR, status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(image, content_type=QR_TYPES[fmt])
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(f'{survey.title}-{group.name}.{fmt}')}"
+    return response
+
+
+@login_required
+def poster(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
+    evaluation, survey = selectors.get_survey_for_user(request.user, pk, survey_pk, Action.VIEW)
+    try:
+        import segno  # noqa: F401
+    except ImportError:
+        return HttpResponse(NO_QR, status=503, content_type="text/plain; charset=utf-8")
+    posters = [
+        {
+            "group": group,
+            "url": public_url(request, group.slug),
+            "svg": qr_code(public_url(request, group.slug), "svg", scalable=True).decode(),
+        }
+        for group in survey.groups.all()
+    ]
+    return render(request, "surveys/poster.html", {"evaluation": evaluation, "survey": survey, "posters": posters})
