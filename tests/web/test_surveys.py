@@ -4,8 +4,11 @@ closed surveys, immutability, escaping, the .xlsx export and applying the result
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -237,6 +240,22 @@ def test_qr_codes_are_png_and_svg_of_the_public_link(world: World) -> None:
     assert client.get(reverse("surveys:qr", kwargs={**kwargs, "fmt": "gif"})).status_code == 404
     poster = client.get(reverse("surveys:poster", kwargs={"pk": survey.evaluation_id, "survey_pk": survey.pk}))
     assert group.slug in poster.content.decode() and "<svg" in poster.content.decode()
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="需要 zbarimg（Debian 软件包 zbar-tools）来识读二维码")
+def test_the_qr_code_reads_back_as_the_public_link(world: World, tmp_path: Path) -> None:
+    # A scanner (zbar, as phone apps do) must get exactly the answer page's address.
+    survey = open_survey(world, blueprint="service")
+    group = survey.groups.first()
+    client = Client()
+    client.force_login(world.prep_a)
+    kwargs = {"pk": survey.evaluation_id, "survey_pk": survey.pk, "group_pk": group.pk, "fmt": "png"}
+    image = tmp_path / "qr.png"
+    image.write_bytes(client.get(reverse("surveys:qr", kwargs=kwargs)).content)
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True, check=True, timeout=30
+    ).stdout.strip()
+    assert decoded.startswith("http") and decoded.endswith(reverse("surveys:answer", kwargs={"slug": group.slug}))
 
 
 def test_the_public_link_is_unguessable_and_a_draft_has_none(world: World) -> None:
