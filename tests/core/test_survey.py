@@ -84,3 +84,8 @@ def test_interval_contains_the_share_and_stays_within_bounds(a: int, b: int, c: 
     assert figures.interval is not None and figures.satisfied_share is not None
     assert D(0) <= figures.interval.low <= figures.satisfied_share <= figures.interval.high <= D(100)
     assert figures.weighted_score is not None and D(20) <= figures.weighted_score <= D(100)
+
+
+def test_a_single_answering_group_combines_to_its_own_wilson_result() -> None:
+    alone = combine([Group("服务对象", D(3), HUNDRED_ANSWERS), Group("社会公众", D(4), Tally())])
+    assert alone == result(HUNDRED_ANSWERS)

@@ -154,13 +154,16 @@ class Group:
 def combine(groups: Sequence[Group], include_neutral: bool = False) -> Result:
     """The groups' satisfied shares and weighted scores averaged by group weight.
 
-    Groups without a valid answer drop out and the remaining weights are re-normalised. The
-    interval is the stratified normal approximation: Var = Σ (wᵢ/W)² · pᵢ(1 − pᵢ) / nᵢ.
+    Groups without a valid answer drop out and the remaining weights are re-normalised. Across
+    groups the interval is the stratified normal approximation, Var = Σ (wᵢ/W)² · pᵢ(1 − pᵢ) / nᵢ;
+    a single answering group is simply that group, with its Wilson interval.
     """
     present = [group for group in groups if group.tally.valid > 0 and group.weight > 0]
     total_weight = sum((group.weight for group in present), ZERO)
     if not present or total_weight == 0:
         return Result(0, None, None, None, None)
+    if len(present) == 1:
+        return result(present[0].tally, include_neutral)
     share = ZERO
     score = ZERO
     variance = ZERO

@@ -130,11 +130,7 @@ def survey_figures(survey: Survey) -> SurveyFigures:
 
 
 def _combined(parts: list[GroupFigures], neutral: bool) -> Result:
-    """The groups by weight; a single answering group is simply that group, with its Wilson
-    interval (the stratified normal approximation is only needed across groups)."""
-    present = [p for p in parts if p.tally.valid > 0 and p.group.weight > 0]
-    if len(present) == 1:
-        return present[0].result
+    """The groups by weight (a single answering group is that group, with its Wilson interval)."""
     return combine([Group(p.group.name, p.group.weight, p.tally) for p in parts], neutral)
 
 
