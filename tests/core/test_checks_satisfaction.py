@@ -87,3 +87,12 @@ def test_a_survey_too_small_for_its_precision_is_advice_with_the_interval() -> N
 
 def test_a_survey_of_400_answers_is_precise_enough() -> None:
     assert Code.SATISFACTION_SAMPLE_SMALL not in codes(run(with_satisfaction(value=D(92), sample_size=400)))
+
+
+def test_the_385_answer_shortcut_agrees_with_the_interval() -> None:
+    # The checker skips the interval from 385 answers on; the worst case (50 %) must be within ±5 there.
+    from jixiao.core.survey import wilson
+
+    for n in (385, 386, 1000):
+        interval = wilson(n // 2, n)
+        assert interval is not None and (interval.high - interval.low) / 2 <= 5

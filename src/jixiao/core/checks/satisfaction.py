@@ -18,6 +18,9 @@ from jixiao.core.values import MeasureKind
 
 #: Half-width of the 95 % interval (percentage points) above which a survey is called small.
 PRECISION_POINTS = 5
+#: From this many answers the Wilson half-width is below z ÷ (2√n) ≤ 5 points whatever the share,
+#: so the interval need not be computed (n ≥ (1.96 ÷ 0.1)² ≈ 384.1).
+_ALWAYS_PRECISE = 385
 _COMPLAINTS = re.compile(r"(?:无|没有|未收到|未接到|未发生|零)[^，。；,;]{0,6}(?:投诉|信访|举报)|零投诉")
 
 
@@ -72,7 +75,7 @@ class SatisfactionChecks:
         """A survey too small for the rate it claims: the 95 % interval is wider than ±5 points."""
         satisfaction = self.ctx.evaluation.satisfaction
         n, value = satisfaction.sample_size, satisfaction.value
-        if not n or n <= 0 or value is None:
+        if not n or n <= 0 or value is None or n >= _ALWAYS_PRECISE:
             return
         successes = int(round_half_up(value / HUNDRED * n, 0))
         interval = wilson(min(max(successes, 0), n), n)
