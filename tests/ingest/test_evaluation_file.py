@@ -17,6 +17,7 @@ from jixiao.core.values import Direction, MeasureKind
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.evaluation_file import load_evaluation, parse_evaluation
 from jixiao.ingest.textfile import parse_json, parse_yaml
+from tests.ingest.damage import paths, put
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples/donghu-2021.yaml"
@@ -219,27 +220,6 @@ nested = st.recursive(
 )
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
-def _set(node: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    target = node
-    for part in path[:-1]:
-        target = target[part]
-    target[path[-1]] = value
-    return node
-
-
 EXAMPLE_DATA = parse_yaml(EXAMPLE.read_text(encoding="utf-8"), EXAMPLE.name)
 
 
@@ -248,8 +228,8 @@ EXAMPLE_DATA = parse_yaml(EXAMPLE.read_text(encoding="utf-8"), EXAMPLE.name)
 def test_damaged_evaluations_raise_only_input_errors(data: st.DataObject) -> None:
     document = copy.deepcopy(data.draw(st.sampled_from([base(), EXAMPLE_DATA])))
     for _ in range(data.draw(st.integers(1, 3))):
-        where = data.draw(st.sampled_from(_paths(document)))
-        document = _set(document, where, data.draw(nested))
+        where = data.draw(st.sampled_from(paths(document)))
+        document = put(document, where, data.draw(nested))
     try:
         result = parse_evaluation(document, "fuzz.yaml")
     except InputError as error:

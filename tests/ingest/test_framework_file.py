@@ -16,6 +16,7 @@ from jixiao.core.framework import Framework, RuleKind
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.framework_file import builtin_frameworks, load_framework, parse_framework, resolve_framework
 from jixiao.ingest.textfile import parse_yaml
+from tests.ingest.damage import paths, put
 
 SHIPPED = sorted(builtin_frameworks())
 CJK = range(0x4E00, 0x9FFF)
@@ -292,27 +293,6 @@ nested = st.recursive(
 )
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
-def _set(node: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    target = node
-    for part in path[:-1]:
-        target = target[part]
-    target[path[-1]] = value
-    return node
-
-
 SHIPPED_DATA = [
     parse_yaml(path.read_text(encoding="utf-8"), path.name)
     for path in sorted((Path(__file__).parents[2] / "src/jixiao/frameworks").glob("*.yaml"))
@@ -324,8 +304,8 @@ SHIPPED_DATA = [
 def test_damaged_frameworks_raise_only_input_errors(data: st.DataObject) -> None:
     document = copy.deepcopy(data.draw(st.sampled_from([base(), *SHIPPED_DATA])))
     for _ in range(data.draw(st.integers(1, 3))):
-        where = data.draw(st.sampled_from(_paths(document)))
-        document = _set(document, where, data.draw(nested))
+        where = data.draw(st.sampled_from(paths(document)))
+        document = put(document, where, data.draw(nested))
     try:
         result = parse_framework(document, "fuzz.yaml")
     except InputError as error:

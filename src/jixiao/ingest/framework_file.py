@@ -191,14 +191,23 @@ def _builtin_dir() -> Any:
 
 
 @cache
-def builtin_frameworks() -> dict[str, Framework]:
-    """Every framework shipped in the package, by id (loaded once per process)."""
-    found: dict[str, Framework] = {}
+def builtin_framework_sources() -> tuple[tuple[Framework, str], ...]:
+    """Every framework shipped in the package with its YAML text, in file-name order.
+
+    Read and checked once per process; the web layer stores the text as framework records.
+    """
+    found: list[tuple[Framework, str]] = []
     for entry in sorted(_builtin_dir().iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
-            framework = parse_framework(parse_yaml(entry.read_text("utf-8"), entry.name), entry.name)
-            found[framework.id] = framework
-    return found
+            text = entry.read_text("utf-8")
+            found.append((parse_framework(parse_yaml(text, entry.name), entry.name), text))
+    return tuple(found)
+
+
+@cache
+def builtin_frameworks() -> dict[str, Framework]:
+    """Every framework shipped in the package, by id."""
+    return {framework.id: framework for framework, _ in builtin_framework_sources()}
 
 
 def resolve_framework(ref: str | None, default_for_kind: str) -> Framework:

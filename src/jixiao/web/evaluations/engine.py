@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from jixiao.core.checks import check
@@ -21,7 +20,7 @@ from jixiao.core.model import Evaluation as CoreEvaluation
 from jixiao.core.scoring import Scorecard, score
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.evaluation_file import parse_evaluation, to_data
-from jixiao.ingest.framework_file import parse_framework
+from jixiao.ingest.framework_file import builtin_framework_sources, parse_framework
 from jixiao.ingest.textfile import parse_yaml
 
 
@@ -94,13 +93,6 @@ class BuiltinFramework:
     yaml_text: str
 
 
-@lru_cache(maxsize=1)
 def builtin_framework_texts() -> tuple[BuiltinFramework, ...]:
     """The frameworks shipped in the package, with their YAML text (to store as records)."""
-    found = []
-    folder = resources.files("jixiao").joinpath("frameworks")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith((".yaml", ".yml")):
-            text = entry.read_text("utf-8")
-            found.append(BuiltinFramework(framework_of(text, entry.name), text))
-    return tuple(found)
+    return tuple(BuiltinFramework(framework, text) for framework, text in builtin_framework_sources())
