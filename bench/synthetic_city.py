@@ -19,6 +19,7 @@ import resource
 import time
 from collections import Counter
 
+from jixiao.core import native
 from jixiao.core.checks import check
 from jixiao.core.model import Evaluation
 from jixiao.core.scoring import score
@@ -50,6 +51,8 @@ def main() -> None:
     args = parser.parse_args()
 
     frameworks = builtin_frameworks()
+    why = f"（{native.status.reason}）" if native.status.reason else ""
+    print(f"核心模块：{'已编译（mypyc）' if native.status.mode == 'compiled' else '源码'}{why}")
     started = time.perf_counter()
     evaluations = generate(args.units, args.seed)
     generated = time.perf_counter() - started

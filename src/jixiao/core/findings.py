@@ -61,6 +61,11 @@ class Finding:
     def __hash__(self) -> int:
         return hash(self._key())
 
+    def __reduce__(self) -> tuple[type[Finding], tuple[str, Severity, str, str, str]]:
+        # Explicit, so that the compiled build (which has no instance __dict__) pickles the same
+        # way as the source one: to other processes of `jixiao check`, to caches.
+        return (Finding, self._key())
+
     def __repr__(self) -> str:
         return (
             f"Finding(code={self.code!r}, severity={self.severity!r}, message={self.message!r}, "

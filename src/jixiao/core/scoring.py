@@ -68,6 +68,12 @@ class Scorecard:
     items: tuple[ItemScore, ...]
     unmatched: tuple[int, ...]  # indicator indexes no slot of the framework takes
 
+    def __reduce__(self) -> tuple[type[Scorecard], tuple[object, ...]]:
+        # Explicit, so that the compiled build (a frozen class without __dict__) pickles the
+        # same way as the source one, e.g. back from the worker processes of `jixiao check`.
+        fields = (self.framework_id, self.total, self.grade, self.execution_rate, self.blocks, self.items)
+        return (Scorecard, (*fields, self.unmatched))
+
     def for_indicator(self, index: int) -> ItemScore | None:
         for item in self.items:
             if item.indicator_index == index:

@@ -1,0 +1,84 @@
+"""Build hook: the scoring and checking part of ``jixiao.core`` compiled to C with mypyc.
+
+Everything else lives in pyproject.toml. The compiled modules are an accelerator only: the
+same ``.py`` files are the source of truth, and ``jixiao.core`` falls back to them (with a
+warning) when the compiled build is missing, broken or older than the sources — see
+``src/jixiao/core/native.py``. ``JIXIAO_PURE=1`` at install time skips the compilation.
+
+The modules listed here must not hold classes that pydantic validates (model, values and
+framework): a compiled class has no ``__dict__`` for pydantic to fill.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+HERE = Path(__file__).parent
+CORE = HERE / "src" / "jixiao" / "core"
+# Read by jixiao.core.native too: keep the two lists equal (tests/core/test_native.py checks).
+NATIVE = (
+    "numbers",
+    "why",
+    "findings",
+    "metrics",
+    "rules",
+    "scoring",
+    "checks/__init__",
+    "checks/codes",
+    "checks/context",
+    "checks/arithmetic",
+    "checks/design",
+    "checks/imports",
+    "checks/narrative",
+    "checks/plausibility",
+    "checks/satisfaction",
+)
+MANIFEST = "_native.json"
+
+
+def _digests() -> dict[str, str]:
+    return {name: hashlib.sha256((CORE / f"{name}.py").read_bytes()).hexdigest() for name in NATIVE}
+
+
+class BuildWithManifest(build_ext):
+    """Also write which sources the compiled modules were built from (sha256 of each)."""
+
+    def run(self) -> None:
+        super().run()
+        text = json.dumps(_digests(), indent=1, sort_keys=True) + "\n"
+        targets = [CORE / MANIFEST] if self.inplace else [Path(self.build_lib) / "jixiao" / "core" / MANIFEST]
+        if not self.inplace and getattr(self.distribution, "editable_mode", False):
+            targets.append(CORE / MANIFEST)
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+
+
+def _extensions() -> list[object]:
+    if os.environ.get("JIXIAO_PURE") == "1":
+        return []
+    try:
+        from mypyc.build import mypycify
+
+        return list(
+            mypycify(
+                [f"src/jixiao/core/{name}.py" for name in NATIVE],
+                opt_level="3",
+                group_name="jixiao_core",
+            )
+        )
+    except (Exception, SystemExit) as error:  # mypyc reports type errors by exiting
+        # The sources work without compilation, only slower: install them as they are.
+        print(f"jixiao: 未编译核心模块（{error!r}），将以源码运行", file=sys.stderr)
+        return []
+
+
+modules = _extensions()
+setup(ext_modules=modules, cmdclass={"build_ext": BuildWithManifest} if modules else {})
