@@ -62,13 +62,13 @@ class SatisfactionSource(StrEnum):
         return {"survey": "问卷调查", "none": "无调查", "other": "其他来源"}[self.value]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AssetPart:
     name: str
     amount: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assets:
     total: Decimal | None = None
     parts: tuple[AssetPart, ...] = ()
@@ -76,7 +76,7 @@ class Assets:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Staffing:
     authorized: int | None = None  # 编制人数
     actual: int | None = None  # 实有人数
@@ -84,7 +84,7 @@ class Staffing:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitProfile:
     name: str
     superior: str = ""  # 主管部门
@@ -98,7 +98,7 @@ class UnitProfile:
     contact: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProjectInfo:
     """For 项目支出 evaluations: the project and who carries it out."""
 
@@ -107,7 +107,7 @@ class ProjectInfo:
     supervising_dept: str = ""  # 主管部门
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Goals:
     overall: str = ""  # 部门履职总体目标 / 年度总体目标
     annual_tasks: tuple[str, ...] = ()  # 年度工作任务
@@ -115,7 +115,7 @@ class Goals:
     achieved: str = ""  # 实际完成情况 (table column)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BudgetLine:
     """One row of a budget split (by nature 基本/项目, or by funding source)."""
 
@@ -125,7 +125,7 @@ class BudgetLine:
     executed: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Budget:
     """预算及执行, in ``unit`` (万元 unless the table says 元).
 
@@ -143,7 +143,7 @@ class Budget:
     overspend_explanation: str = ""  # 超预算支出的资金来源说明
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     """A 三级指标 with its target, actual value and weight."""
 
@@ -175,7 +175,7 @@ class Indicator:
         return Direction.GE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Satisfaction:
     """Where the satisfaction figure comes from (满意度及其依据)."""
 
@@ -185,13 +185,13 @@ class Satisfaction:
     method: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     problem: str
     cause: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Narrative:
     management: str = ""  # 预算绩效管理开展情况
     outputs: str = ""  # 履职完成情况
@@ -203,7 +203,7 @@ class Narrative:
     publication: str = ""  # 公开情况
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stated:
     """Results the unit's own document claims."""
 
@@ -215,7 +215,7 @@ class Stated:
     total_weight: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Judgement:
     """An evaluator's score for a framework item with a ``manual`` rule."""
 
@@ -223,13 +223,13 @@ class Judgement:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SignOff:
     signer: str = ""
     signed_on: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     kind: EvaluationKind
     year: int

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
 
 from jixiao.core.framework import Rule, RuleKind
 from jixiao.core.model import TIER_LABELS, Indicator, Tier
@@ -35,10 +34,32 @@ class Flag(StrEnum):
     FELL_BACK_TO_STATED = "fell_back_to_stated"
 
 
-class Outcome(NamedTuple):
-    score: Decimal
-    why: Why | str  # the explanation: rule, figures, formula and why points were lost
-    flags: tuple[Flag, ...] = ()
+class Outcome:
+    """What a rule gave: the points, the explanation and what kept the rule from simply applying.
+
+    A plain slotted class (compiled to a native one), built once per indicator row.
+    """
+
+    __slots__ = ("direction", "flags", "pair", "score", "why")
+
+    def __init__(
+        self,
+        score: Decimal,
+        why: Why | str,
+        flags: tuple[Flag, ...] = (),
+        direction: Direction | None = None,
+        pair: tuple[Decimal, Decimal] | None = None,
+    ) -> None:
+        self.score = score
+        self.why = why  # the explanation: rule, figures, formula and why points were lost
+        self.flags = flags
+        #: how a unit indicator was compared (None: not by figures, or not reached) and the
+        #: target and actual as numbers in one unit; the checker reuses both
+        self.direction = direction
+        self.pair = pair
+
+    def __repr__(self) -> str:
+        return f"Outcome(score={self.score!r}, why={str(self.why)!r}, flags={self.flags!r})"
 
 
 def _cap(value: Decimal, weight: Decimal) -> Decimal:
@@ -141,7 +162,8 @@ def score_indicator(indicator: Indicator, rule: Rule) -> Outcome:
     # by_direction, the common case, reads the target without direction_for's table lookup.
     direction = indicator.effective_direction if kind is _BY_DIRECTION else direction_for(kind, indicator)
     if direction is _QUALITATIVE:
-        return _qualitative(indicator, weight)
+        outcome = _qualitative(indicator, weight)
+        return Outcome(outcome.score, outcome.why, outcome.flags, direction)
     return _quantitative(indicator, direction, weight)
 
 
@@ -172,40 +194,47 @@ def _fallback(indicator: Indicator, weight: Decimal, reason: str, flag: Flag) ->
 def _quantitative(indicator: Indicator, direction: Direction, weight: Decimal) -> Outcome:
     target, actual = indicator.target, indicator.actual
     if target.kind is _BLANK:
-        return _fallback(indicator, weight, "未填报年度指标值", Flag.NO_TARGET)
+        fallback = _fallback(indicator, weight, "未填报年度指标值", Flag.NO_TARGET)
+        return Outcome(fallback.score, fallback.why, fallback.flags, direction)
     if actual.kind is _BLANK:
-        return Outcome(ZERO, f"未填报实际完成值，按 0 分计（分值 {fmt(weight)}）", (Flag.NO_ACTUAL,))
+        said = f"未填报实际完成值，按 0 分计（分值 {fmt(weight)}）"
+        return Outcome(ZERO, said, (Flag.NO_ACTUAL,), direction)
     pair = comparable(target, actual)
     if pair is None:
         reason = f"目标值“{target.text}”与实际值“{actual.text}”无法按数值比较（单位或类型不一致）"
-        return _fallback(indicator, weight, reason, Flag.UNCOMPARABLE)
+        fallback = _fallback(indicator, weight, reason, Flag.UNCOMPARABLE)
+        return Outcome(fallback.score, fallback.why, fallback.flags, direction)
     t, a = pair
     if target.kind is _DATE:
-        return _deadline(target, actual, t, a, weight)
-    if direction is _LE:
-        return _negative(target, actual, t, a, weight)
-    return _positive(direction, target, actual, t, a, weight)
+        points, why = _deadline(target, actual, t, a, weight)
+    elif direction is _LE:
+        points, why = _negative(target, actual, t, a, weight)
+    else:
+        points, why = _positive(direction, target, actual, t, a, weight)
+    return Outcome(points, why, (), direction, pair)
 
 
 # The explanations below name measures as "{1.shown}": str.format reads Measure.shown only
 # when the explanation is read, so scoring a row builds no wrapper and formats nothing.
 
 
-def _positive(direction: Direction, target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> Outcome:
+def _positive(
+    direction: Direction, target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal
+) -> tuple[Decimal, Why]:
     name = "等于指标（按正向计）" if direction is _EQ else "正向指标"
     if direction is _EQ and t == ZERO:
         points = equal_points(t, a, w)
         verdict = "达到" if points == w else "未达到"
-        return Outcome(points, Why("{0}：目标值为 0，实际值 {1.shown} {2}，得 {3} 分", (name, actual, verdict, points)))
+        return (points, Why("{0}：目标值为 0，实际值 {1.shown} {2}，得 {3} 分", (name, actual, verdict, points)))
     if a >= t:
         extra = "；超过目标值未加分" if a > t else ""
-        return Outcome(
+        return (
             w, Why("{0}：实际值 {1.shown} ≥ 目标值 {2.shown}，得满分 {3} 分{4}", (name, actual, target, w, extra))
         )
     if t <= ZERO:
-        return Outcome(ZERO, Why("{0}：目标值 {1.shown} 不大于 0 且未达到，得 0 分", (name, target)))
+        return (ZERO, Why("{0}：目标值 {1.shown} 不大于 0 且未达到，得 0 分", (name, target)))
     points = score(positive_points(t, a, w))
-    return Outcome(
+    return (
         points,
         Why(
             "{0}：实际值 {1.shown} < 目标值 {2.shown}，得分 = {3} × {4} ÷ {5} = {6} 分，扣 {7} 分（未达到目标）",
@@ -214,11 +243,11 @@ def _positive(direction: Direction, target: Measure, actual: Measure, t: Decimal
     )
 
 
-def _negative(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> Outcome:
+def _negative(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> tuple[Decimal, Why]:
     if a <= t:
-        return Outcome(w, Why("反向指标：实际值 {0.shown} ≤ 目标值 {1.shown}，得满分 {2} 分", (actual, target, w)))
+        return (w, Why("反向指标：实际值 {0.shown} ≤ 目标值 {1.shown}，得满分 {2} 分", (actual, target, w)))
     if t <= ZERO or a >= TWO * t:
-        return Outcome(
+        return (
             ZERO,
             Why(
                 "反向指标：实际值 {0.shown} 达到或超过目标值 {1.shown} 的 2 倍（或目标为 0），得 0 分，扣 {2} 分",
@@ -226,7 +255,7 @@ def _negative(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decim
             ),
         )
     points = score(negative_points(t, a, w))
-    return Outcome(
+    return (
         points,
         Why(
             "反向指标：实际值 {0.shown} 超过目标值 {1.shown}，"
@@ -236,12 +265,12 @@ def _negative(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decim
     )
 
 
-def _deadline(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> Outcome:
+def _deadline(target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal) -> tuple[Decimal, Why]:
     if a <= t:
-        return Outcome(
+        return (
             w, Why("时效指标：实际完成时间 {0} 不晚于目标 {1}，得满分 {2} 分", (actual.text, target.text, w))
         )
-    return Outcome(
+    return (
         ZERO, Why("时效指标：实际完成时间 {0} 晚于目标 {1}，得 0 分，扣 {2} 分", (actual.text, target.text, w))
     )
 

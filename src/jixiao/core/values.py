@@ -44,7 +44,7 @@ class MeasureKind(StrEnum):
     BLANK = "blank"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measure:
     """A target or actual value as written, with what could be read from it.
 

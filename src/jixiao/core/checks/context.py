@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import partial
-from typing import NamedTuple
 
 from jixiao.core.checks.codes import Code
 from jixiao.core.findings import Finding, Severity
@@ -34,21 +32,56 @@ _DIGITS = re.compile(r"(\d+)")
 _CODE_TEXT = {code: code.value for code in Code}
 
 
-class IndicatorView(NamedTuple):
-    """One indicator with the facts the checks share, worked out once."""
+class IndicatorView:
+    """One indicator with the facts the checks share, worked out once.
 
-    position: int  # index in Evaluation.indicators
-    indicator: Indicator
-    line: ItemScore | None  # its scorecard line; None when no slot took it
-    slot: Slot | None
-    direction: Direction | None  # None: scored by hand (manual rule)
-    pair: tuple[Decimal, Decimal] | None  # target and actual as numbers in one unit
-    met: bool | None  # target met? None when it cannot be told from the figures
-    points: Decimal | None  # the stated score, else the computed one when the rule applied cleanly
-    lost: Decimal | None  # weight − points when points were lost (None: none lost, or unknown)
-    has_note: bool  # a real 偏差原因分析 (not blank, not "无")
-    deducted_although_met: bool  # stated score below the weight although the figures meet the target
-    full_marks_although_unmet: bool  # stated full marks although the figures miss the target
+    A plain slotted class: compiled, its fields are read without a dictionary lookup, and
+    every check reads several of them for every indicator row.
+    """
+
+    __slots__ = (
+        "deducted_although_met",
+        "direction",
+        "full_marks_although_unmet",
+        "has_note",
+        "indicator",
+        "line",
+        "lost",
+        "met",
+        "pair",
+        "points",
+        "position",
+        "slot",
+    )
+
+    def __init__(
+        self,
+        position: int,
+        indicator: Indicator,
+        line: ItemScore | None,
+        slot: Slot | None,
+        direction: Direction | None,
+        pair: tuple[Decimal, Decimal] | None,
+        met: bool | None,
+        points: Decimal | None,
+        lost: Decimal | None,
+        has_note: bool,
+        deducted_although_met: bool,
+        full_marks_although_unmet: bool,
+    ) -> None:
+        self.position = position  # index in Evaluation.indicators
+        self.indicator = indicator
+        self.line = line  # its scorecard line; None when no slot took it
+        self.slot = slot
+        self.direction = direction  # None: scored by hand (manual rule)
+        self.pair = pair  # target and actual as numbers in one unit
+        self.met = met  # target met? None when it cannot be told from the figures
+        self.points = points  # the stated score, else the computed one when the rule applied cleanly
+        self.lost = lost  # weight − points when points were lost (None: none lost, or unknown)
+        self.has_note = has_note  # a real 偏差原因分析 (not blank, not "无")
+        # stated score below the weight although the figures meet the target
+        self.deducted_although_met = deducted_although_met
+        self.full_marks_although_unmet = full_marks_although_unmet  # stated full marks, target missed
 
     @property
     def path(self) -> str:
@@ -156,33 +189,23 @@ def quoted(text: str) -> str:
     return f"“{text}”"
 
 
-# A NamedTuple's generated __new__ is a Python function; building the tuple directly saves
-# a frame per indicator row. The fields go in IndicatorView's order.
-_view = partial(tuple.__new__, IndicatorView)
-
-
 def indicator_views(ctx: Context) -> Iterator[IndicatorView]:
     """Every indicator with its score line, slot, direction and whether its target was met."""
     lines = ctx.lines
     slots = ctx.framework.slot_by_id
     for index, indicator in enumerate(ctx.evaluation.indicators):
         line = lines.get(index)
-        slot = slots.get(line.slot_id) if line is not None and line.slot_id is not None else None
-        if indicator.rule is not None:
-            kind = RuleKind(indicator.rule)
+        direction: Direction | None
+        if line is not None and line.direction is not None:  # scoring compared the figures: reuse them
+            slot_id = line.slot_id
+            slot = slots.get(slot_id) if slot_id is not None else None
+            direction, pair = line.direction, line.pair
         else:
-            kind = slot.rule.kind if slot is not None else _BY_DIRECTION
-        if kind is _BY_DIRECTION:  # the common case, without direction_for's table lookup
-            direction: Direction | None = indicator.effective_direction
-        else:
-            direction = None if kind is _MANUAL else direction_for(kind, indicator)
-        pair = None
+            slot = slots.get(line.slot_id) if line is not None and line.slot_id is not None else None
+            direction, pair = _compare(indicator, slot)
         met = None
-        if direction is not None and direction is not _QUALITATIVE:
-            target = indicator.target
-            pair = comparable(target, indicator.actual)
-            if pair is not None:
-                met = _met(direction, pair, target.kind is _DATE)
+        if pair is not None and direction is not None:
+            met = _met(direction, pair, indicator.target.kind is _DATE)
         weight, stated = indicator.weight, indicator.stated_score
         points = stated
         if points is None and line is not None and not line.flags:
@@ -193,22 +216,35 @@ def indicator_views(ctx: Context) -> Iterator[IndicatorView]:
         if met is not None and stated is not None and weight is not None:
             deducted = met and stated < weight
             full = not met and stated >= weight
-        yield _view(
-            (
-                index,
-                indicator,
-                line,
-                slot,
-                direction,
-                pair,
-                met,
-                points,
-                lost,
-                bool(note) and note.strip() not in _EMPTY_NOTES,
-                deducted,
-                full,
-            )
+        yield IndicatorView(
+            index,
+            indicator,
+            line,
+            slot,
+            direction,
+            pair,
+            met,
+            points,
+            lost,
+            bool(note) and note.strip() not in _EMPTY_NOTES,
+            deducted,
+            full,
         )
+
+
+def _compare(indicator: Indicator, slot: Slot | None) -> tuple[Direction | None, tuple[Decimal, Decimal] | None]:
+    """How the indicator is compared and its figures, for the lines scoring did not compare."""
+    if indicator.rule is not None:
+        kind = RuleKind(indicator.rule)
+    else:
+        kind = slot.rule.kind if slot is not None else _BY_DIRECTION
+    if kind is _BY_DIRECTION:
+        direction: Direction | None = indicator.effective_direction
+    else:
+        direction = None if kind is _MANUAL else direction_for(kind, indicator)
+    if direction is None or direction is _QUALITATIVE:
+        return direction, None
+    return direction, comparable(indicator.target, indicator.actual)
 
 
 def _met(direction: Direction, pair: tuple[Decimal, Decimal], deadline: bool) -> bool:
