@@ -51,6 +51,11 @@ class BuildWithManifest(build_ext):
     """Also write which sources the compiled modules were built from (sha256 of each)."""
 
     def run(self) -> None:
+        # A module compiled by an earlier build but no longer listed would shadow its source.
+        wanted = {f"{name}." for name in NATIVE}
+        for built in CORE.rglob("*.so"):
+            if not any(str(built.relative_to(CORE)).startswith(stem) for stem in wanted):
+                built.unlink()
         super().run()
         text = json.dumps(_digests(), indent=1, sort_keys=True) + "\n"
         targets = [CORE / MANIFEST] if self.inplace else [Path(self.build_lib) / "jixiao" / "core" / MANIFEST]

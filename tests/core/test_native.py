@@ -68,6 +68,9 @@ def test_a_source_edited_after_the_build_sends_every_module_back_to_source(tmp_p
     (here / native.MANIFEST).write_text(json.dumps(digests), "utf-8")
     assert native.stale_reason(here, {}) is None
     assert native.stale_reason(here, {"JIXIAO_PURE": "1"}) == "JIXIAO_PURE=1"
+    (here / f"model{SUFFIX}").write_bytes(b"")  # compiled once, no longer listed: shadows model.py
+    assert native.stale_reason(here, {}) == f"多余的编译模块 model{SUFFIX}"
+    (here / f"model{SUFFIX}").unlink()
     (here / "checks" / "design.py").write_text("# edited\n", "utf-8")
     assert native.stale_reason(here, {}) == "checks/design.py 在编译之后被修改过"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from jixiao.core.model import Budget, Evaluation
 from jixiao.core.numbers import HUNDRED, rate
@@ -85,7 +85,7 @@ def _satisfaction(evaluation: Evaluation) -> MetricValue:
     return MetricValue(value, Why("满意度 = {0}%（来源：{1}）", (value, evaluation.satisfaction.source.label)))
 
 
-BUILTIN: dict[str, Metric] = {
+BUILTIN: Final[dict[str, Metric]] = {
     metric.name: metric
     for metric in (
         Metric("execution_rate", "预算执行率", _execution),

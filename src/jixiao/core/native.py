@@ -77,6 +77,10 @@ def compiled_files(here: Path = _HERE) -> list[Path]:
     return found
 
 
+def _extension_files(here: Path) -> list[Path]:
+    return [path for suffix in importlib.machinery.EXTENSION_SUFFIXES for path in here.rglob(f"*{suffix}")]
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -86,8 +90,12 @@ def stale_reason(here: Path = _HERE, environ: dict[str, str] | None = None) -> s
     env = os.environ if environ is None else environ
     if env.get("JIXIAO_PURE") == "1":
         return "JIXIAO_PURE=1"
-    if not compiled_files(here):
+    found = compiled_files(here)
+    if not found:
         return None
+    stray = [path for path in _extension_files(here) if path not in found]
+    if stray:  # left by an earlier build whose list was longer: it would shadow its source
+        return f"多余的编译模块 {stray[0].relative_to(here)}"
     try:
         recorded = json.loads((here / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -7,18 +7,19 @@ jixiao shows goes through :func:`round_half_up`, so the rule lives here only.
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Final
 
-ZERO = Decimal(0)
-HUNDRED = Decimal(100)
+ZERO: Final = Decimal(0)
+HUNDRED: Final = Decimal(100)
 #: Decimal places kept for scores (0.01 分) and rates (0.01 %).
-SCORE_PLACES = 2
-RATE_PLACES = 2
-AMOUNT_PLACES = 2
+SCORE_PLACES: Final = 2
+RATE_PLACES: Final = 2
+AMOUNT_PLACES: Final = 2
 #: 1 万元 = 10 000 元.
-YUAN_PER_WAN = Decimal(10000)
+YUAN_PER_WAN: Final = Decimal(10000)
 
 
-_STEPS = tuple(Decimal(1).scaleb(-places) for places in range(12))
+_STEPS: Final = tuple(Decimal(1).scaleb(-places) for places in range(12))
 
 
 def _step(places: int) -> Decimal:
@@ -27,26 +28,26 @@ def _step(places: int) -> Decimal:
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
     """Round ``value`` half up to ``places`` decimals (四舍五入)."""
-    return value.quantize(_step(places), rounding=ROUND_HALF_UP)
+    return value.quantize(_step(places), ROUND_HALF_UP)
 
 
 def truncate(value: Decimal, places: int) -> Decimal:
     """Cut ``value`` to ``places`` decimals without rounding (some tables do this)."""
-    return value.quantize(_step(places), rounding=ROUND_DOWN)
+    return value.quantize(_step(places), ROUND_DOWN)
 
 
-_SCORE_STEP = _step(SCORE_PLACES)
-_RATE_STEP = _step(RATE_PLACES)
+_SCORE_STEP: Final = _step(SCORE_PLACES)
+_RATE_STEP: Final = _step(RATE_PLACES)
 
 
 def score(value: Decimal) -> Decimal:
     """A score rounded half up to 0.01 分."""
-    return value.quantize(_SCORE_STEP, rounding=ROUND_HALF_UP)
+    return value.quantize(_SCORE_STEP, ROUND_HALF_UP)
 
 
 def rate(value: Decimal) -> Decimal:
     """A rate (percent) rounded half up to 0.01 %."""
-    return value.quantize(_RATE_STEP, rounding=ROUND_HALF_UP)
+    return value.quantize(_RATE_STEP, ROUND_HALF_UP)
 
 
 def units_started(amount: Decimal, size: Decimal) -> Decimal:
@@ -54,7 +55,7 @@ def units_started(amount: Decimal, size: Decimal) -> Decimal:
 
     "每超出 1 个百分点扣 1 分": 0.3 over counts as 1 unit, 1.2 over as 2.
     """
-    return (amount / size).to_integral_value(rounding=ROUND_CEILING)
+    return (amount / size).to_integral_value(ROUND_CEILING)
 
 
 def places_of(value: Decimal) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import Final
 
 from jixiao.core.framework import Rule, RuleKind
 from jixiao.core.model import TIER_LABELS, Indicator, Tier
@@ -16,7 +17,7 @@ from jixiao.core.numbers import HUNDRED, ZERO, fmt, rate, score, units_started
 from jixiao.core.values import Direction, Measure, MeasureKind, comparable, normalize_text
 from jixiao.core.why import Why
 
-TWO = Decimal(2)
+TWO: Final = Decimal(2)
 
 
 class Flag(StrEnum):
@@ -106,7 +107,7 @@ def execution_points(rate: Decimal, weight: Decimal) -> Decimal:
     return _cap(weight * rate / HUNDRED, weight)
 
 
-TIER_BANDS: dict[Tier, tuple[Decimal, Decimal]] = {
+TIER_BANDS: Final[dict[Tier, tuple[Decimal, Decimal]]] = {
     Tier.ACHIEVED: (Decimal("0.8"), Decimal(1)),
     Tier.PARTIAL: (Decimal("0.6"), Decimal("0.8")),
     Tier.NOT_ACHIEVED: (ZERO, Decimal("0.6")),
@@ -128,8 +129,8 @@ def in_tier(tier: Tier, points: Decimal, weight: Decimal) -> bool:
 
 # --- indicators -----------------------------------------------------------------------
 
-_MET_WORDS = {"达成", "达到", "完成", "已完成", "全部完成", "是", "有效", "达标", "良好", "好", "满意", "显著"}
-_NOT_MET_WORDS = {"未达成", "未完成", "否", "无效", "不达标", "未达标", "差"}
+_MET_WORDS: Final = {"达成", "达到", "完成", "已完成", "全部完成", "是", "有效", "达标", "良好", "好", "满意", "显著"}
+_NOT_MET_WORDS: Final = {"未达成", "未完成", "否", "无效", "不达标", "未达标", "差"}
 
 
 def infer_tier(target: Measure, actual: Measure) -> Tier | None:
@@ -146,9 +147,13 @@ def infer_tier(target: Measure, actual: Measure) -> Tier | None:
 
 # Enum members looked up once: attribute access on an Enum class costs more than a global,
 # and score_indicator runs once per indicator row.
-_MANUAL, _BY_DIRECTION = RuleKind.MANUAL, RuleKind.BY_DIRECTION
-_LE, _EQ, _QUALITATIVE = Direction.LE, Direction.EQ, Direction.QUALITATIVE
-_BLANK, _DATE = MeasureKind.BLANK, MeasureKind.DATE
+_MANUAL: Final = RuleKind.MANUAL
+_BY_DIRECTION: Final = RuleKind.BY_DIRECTION
+_LE: Final = Direction.LE
+_EQ: Final = Direction.EQ
+_QUALITATIVE: Final = Direction.QUALITATIVE
+_BLANK: Final = MeasureKind.BLANK
+_DATE: Final = MeasureKind.DATE
 
 
 def score_indicator(indicator: Indicator, rule: Rule) -> Outcome:
@@ -167,7 +172,7 @@ def score_indicator(indicator: Indicator, rule: Rule) -> Outcome:
     return _quantitative(indicator, direction, weight)
 
 
-_FORCED_DIRECTION = {
+_FORCED_DIRECTION: Final = {
     RuleKind.POSITIVE: Direction.GE,
     RuleKind.NEGATIVE: Direction.LE,
     RuleKind.EQUAL: Direction.EQ,

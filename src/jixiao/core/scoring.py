@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Final
 
 from jixiao.core import metrics
 from jixiao.core.framework import Block, Framework, Item, RuleKind, Slot
@@ -207,10 +208,9 @@ def score(evaluation: Evaluation, framework: Framework) -> Scorecard:
     labels = framework.metric_labels
     for block, item in framework.block_items:
         by_block[block.id].append(_score_item(evaluation, block, item, labels))
-    slot_for = framework.slot_for
     unmatched: list[int] = []
     for index, indicator in enumerate(evaluation.indicators):
-        found = slot_for(indicator.l1)
+        found = framework.slot_for(indicator.l1)
         if found is None:
             unmatched.append(index)
             continue
@@ -232,7 +232,7 @@ def score(evaluation: Evaluation, framework: Framework) -> Scorecard:
 
 # The rule kind's name as the line shows it, looked up by member: ``.value`` on an Enum
 # member is a Python-level property, too slow to call once per indicator row.
-_KIND_NAMES = {kind: kind.value for kind in RuleKind}
+_KIND_NAMES: Final = {kind: kind.value for kind in RuleKind}
 
 
 def _score_one(index: int, indicator: Indicator, block: Block, slot: Slot) -> ItemScore:

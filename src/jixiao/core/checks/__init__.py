@@ -35,15 +35,19 @@ def check(evaluation: Evaluation, framework: Framework, scorecard: Scorecard | N
     """
     card = scorecard if scorecard is not None else score(evaluation, framework)
     ctx = Context(evaluation, framework, card)
-    groups = (Arithmetic(ctx), Plausibility(ctx), Design(ctx), SatisfactionChecks(ctx), NarrativeChecks(ctx))
-    a, b, c, d, e = (group.indicator for group in groups)
+    arithmetic, plausibility, design = Arithmetic(ctx), Plausibility(ctx), Design(ctx)
+    satisfaction, narrative = SatisfactionChecks(ctx), NarrativeChecks(ctx)
+    # Direct method calls: compiled, each is a plain C call (no bound-method objects).
     for view in indicator_views(ctx):
-        a(view)
-        b(view)
-        c(view)
-        d(view)
-        e(view)
-    for group in groups:
-        group.finish()
+        arithmetic.indicator(view)
+        plausibility.indicator(view)
+        design.indicator(view)
+        satisfaction.indicator(view)
+        narrative.indicator(view)
+    arithmetic.finish()
+    plausibility.finish()
+    design.finish()
+    satisfaction.finish()
+    narrative.finish()
     imports.run(ctx)
     return ctx.result()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import Enum
+from typing import Final
 
 from jixiao.core import metrics
 from jixiao.core.checks.codes import Code
@@ -23,10 +24,10 @@ from jixiao.core.rules import Flag, execution_points
 from jixiao.core.scoring import Scorecard
 from jixiao.core.why import Later, Why
 
-_FIELD_LABELS = {"initial": "年初预算数", "adjusted": "全年预算数", "executed": "全年执行数"}
-_HALF = Decimal("0.5")
-_FOUR_PLACES = 4  # a computed rate shown to 0.0001% so that the cut digit is visible
-_FELL_BACK = Flag.FELL_BACK_TO_STATED
+_FIELD_LABELS: Final = {"initial": "年初预算数", "adjusted": "全年预算数", "executed": "全年执行数"}
+_HALF: Final = Decimal("0.5")
+_FOUR_PLACES: Final = 4  # a computed rate shown to 0.0001% so that the cut digit is visible
+_FELL_BACK: Final = Flag.FELL_BACK_TO_STATED
 
 
 def _rounded_to(places: int) -> str:

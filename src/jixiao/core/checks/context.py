@@ -8,8 +8,8 @@ met — are worked out once here, in :func:`indicator_views`, and shared by all 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
+from typing import Final
 
 from jixiao.core.checks.codes import Code
 from jixiao.core.findings import Finding, Severity
@@ -22,14 +22,17 @@ from jixiao.core.values import Direction, MeasureKind, comparable
 from jixiao.core.why import Later, Why
 
 # What people write in 偏差原因分析 when they give no reason at all.
-_EMPTY_NOTES = frozenset({"", "无", "暂无", "没有", "/", "-", "—", "——", "无偏差", "无。", "暂无。"})
+_EMPTY_NOTES: Final = frozenset({"", "无", "暂无", "没有", "/", "-", "—", "——", "无偏差", "无。", "暂无。"})
 # Enum members looked up once: attribute access on an Enum class is slow on the hot path.
-_MANUAL, _BY_DIRECTION = RuleKind.MANUAL, RuleKind.BY_DIRECTION
-_QUALITATIVE, _LE, _EQ = Direction.QUALITATIVE, Direction.LE, Direction.EQ
-_DATE = MeasureKind.DATE
-_DIGITS = re.compile(r"(\d+)")
+_MANUAL: Final = RuleKind.MANUAL
+_BY_DIRECTION: Final = RuleKind.BY_DIRECTION
+_QUALITATIVE: Final = Direction.QUALITATIVE
+_LE: Final = Direction.LE
+_EQ: Final = Direction.EQ
+_DATE: Final = MeasureKind.DATE
+_DIGITS: Final = re.compile(r"(\d+)")
 # A finding's code as a plain str; ``.value`` on an Enum member is a slow Python-level property.
-_CODE_TEXT = {code: code.value for code in Code}
+_CODE_TEXT: Final = {code: code.value for code in Code}
 
 
 class IndicatorView:
@@ -189,8 +192,9 @@ def quoted(text: str) -> str:
     return f"“{text}”"
 
 
-def indicator_views(ctx: Context) -> Iterator[IndicatorView]:
+def indicator_views(ctx: Context) -> list[IndicatorView]:
     """Every indicator with its score line, slot, direction and whether its target was met."""
+    views: list[IndicatorView] = []
     lines = ctx.lines
     slots = ctx.framework.slot_by_id
     for index, indicator in enumerate(ctx.evaluation.indicators):
@@ -216,20 +220,23 @@ def indicator_views(ctx: Context) -> Iterator[IndicatorView]:
         if met is not None and stated is not None and weight is not None:
             deducted = met and stated < weight
             full = not met and stated >= weight
-        yield IndicatorView(
-            index,
-            indicator,
-            line,
-            slot,
-            direction,
-            pair,
-            met,
-            points,
-            lost,
-            bool(note) and note.strip() not in _EMPTY_NOTES,
-            deducted,
-            full,
+        views.append(
+            IndicatorView(
+                index,
+                indicator,
+                line,
+                slot,
+                direction,
+                pair,
+                met,
+                points,
+                lost,
+                bool(note) and note.strip() not in _EMPTY_NOTES,
+                deducted,
+                full,
+            )
         )
+    return views
 
 
 def _compare(indicator: Indicator, slot: Slot | None) -> tuple[Direction | None, tuple[Decimal, Decimal] | None]:

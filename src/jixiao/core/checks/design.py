@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
+from typing import Final
 
 from jixiao.core.checks.codes import Code
 from jixiao.core.checks.context import Context, IndicatorView, quoted
@@ -21,20 +22,20 @@ from jixiao.core.rules import Flag
 from jixiao.core.values import Direction, MeasureKind
 from jixiao.core.why import Why
 
-_VAGUE = re.compile("提高|提升|改善|显著|有效|明显|进一步|增强|加强|逐步")
-_DIGIT = re.compile(r"\d")
+_VAGUE: Final = re.compile("提高|提升|改善|显著|有效|明显|进一步|增强|加强|逐步")
+_DIGIT: Final = re.compile(r"\d")
 # "累计", "三年", "十四五", "2021-2023": a total over several years ("三年级" is a school grade).
-_MULTI_YEAR = re.compile(
+_MULTI_YEAR: Final = re.compile(
     r"累计|[两二三四五]年(?![级制])|十[二三四五]五|(?P<first>(?:19|20)\d\d)\s*年?\s*[-—–~～至到]\s*(?P<last>(?:19|20)\d\d)"
 )
 # Every text _MULTI_YEAR matches holds one of these characters; this one-class search is a
 # few times cheaper than _MULTI_YEAR and rules out most targets ("≥95%", "≤120万元").
-_MAYBE_MULTI_YEAR = re.compile("[累年十至到~～—–-]")
+_MAYBE_MULTI_YEAR: Final = re.compile("[累年十至到~～—–-]")
 #: A percentage above this is more likely an amount or a count written under a "%" heading.
-_PERCENT_CEILING = Decimal(200)
-_NAME_MARKS = "★☆*※ \u3000"
-_PERCENT_NAMES = ("(%)", "（%）")
-_VAGUE_MESSAGE = (
+_PERCENT_CEILING: Final = Decimal(200)
+_NAME_MARKS: Final = "★☆*※ \u3000"
+_PERCENT_NAMES: Final = ("(%)", "（%）")
+_VAGUE_MESSAGE: Final = (
     "“{0}”的年度指标值“{1}”没有数值、计量单位或基准，"
     "无法衡量完成程度；请改为可量化的指标值（如“≥95%”），或作为定性指标写明评判标准"
 )
@@ -59,8 +60,9 @@ def _l2_fits(l2: str, allowed: tuple[str, ...]) -> tuple[str, bool]:
 
 
 # Enum members looked up once: attribute access on an Enum class is slow on the hot path.
-_BLANK, _TEXT = MeasureKind.BLANK, MeasureKind.TEXT
-_GE = Direction.GE
+_BLANK: Final = MeasureKind.BLANK
+_TEXT: Final = MeasureKind.TEXT
+_GE: Final = Direction.GE
 
 
 class Design:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 from jixiao.core.checks.codes import Code
 from jixiao.core.checks.context import Context, IndicatorView, quoted
@@ -22,7 +23,7 @@ from jixiao.core.why import Later
 # A function word typed twice ("我办办", "的的"). Kept narrow on purpose: the look-arounds
 # spare real words that put the same character side by side (办理, 目的的, 了解, 不了了之,
 # 的的确确, 现在在, 和谐, 实事求是是, 是否).
-_DOUBLED = (
+_DOUBLED: Final = (
     r"办办(?![公理事法])"
     r"|(?<![目标])的的(?!确)"
     r"|(?<!不)了了(?![解之然结])"
@@ -31,25 +32,25 @@ _DOUBLED = (
     r"|(?<!求)是是(?![否非])"
 )
 # Word field codes that failed, and template text nobody replaced.
-_PLACEHOLDER = (
+_PLACEHOLDER: Final = (
     r"错误[!！]\s*未(?:定义书签|找到引用源)"
     r"|Error!\s*(?:Bookmark not defined|Reference source not found)"
     r"|X{2,}|×{2,}|x{3,}|○{2,}"
     r"|[（(【\[]\s*此处|此处填写|请填写|待填写"
 )
-_SLIPS = re.compile(f"(?P<typo>{_DOUBLED})|(?P<placeholder>{_PLACEHOLDER})")
+_SLIPS: Final = re.compile(f"(?P<typo>{_DOUBLED})|(?P<placeholder>{_PLACEHOLDER})")
 # The look-arounds make _SLIPS slow on long text; this literal-only pattern is some twenty
 # times faster and finds every text _SLIPS could match, so _SLIPS runs only on those.
-_MAYBE_SLIP = re.compile("办办|的的|了了|在在|和和|是是|错误|Error!|XX|××|xxx|○○|此处|请填写|待填写")
-_PROBLEM_PREFIX = re.compile(r"^(?:存在的?问题|主要问题|问题)\s*[:：]?\s*")
-_NOTHING = frozenset(
+_MAYBE_SLIP: Final = re.compile("办办|的的|了了|在在|和和|是是|错误|Error!|XX|××|xxx|○○|此处|请填写|待填写")
+_PROBLEM_PREFIX: Final = re.compile(r"^(?:存在的?问题|主要问题|问题)\s*[:：]?\s*")
+_NOTHING: Final = frozenset(
     {"", "无", "暂无", "没有", "无问题", "暂无问题", "未发现问题", "暂未发现问题", "不存在问题", "无明显问题"}
     | {"/", "-", "—"}
 )
-_TRIM = " \u3000。；;.，,！!"
-_LONGEST_NOTHING = 16  # longer texts say something
-_EXCERPT = 10  # characters shown either side of a slip
-_LISTED = 3  # deductions named in a message
+_TRIM: Final = " \u3000。；;.，,！!"
+_LONGEST_NOTHING: Final = 16  # longer texts say something
+_EXCERPT: Final = 10  # characters shown either side of a slip
+_LISTED: Final = 3  # deductions named in a message
 
 
 def _says_nothing(text: str) -> bool:

@@ -9,6 +9,7 @@ the target was met and no reason is given; execution < 80% with a score ≥ 90; 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 from jixiao.core.checks.codes import Code
 from jixiao.core.checks.context import Context, IndicatorView, money, percent, quoted
@@ -20,11 +21,12 @@ from jixiao.core.values import Direction, MeasureKind
 from jixiao.core.why import Later
 
 #: Achievement above this share of the target needs a reason (target perhaps set too low).
-OVER_TARGET_RATIO = Decimal("1.3")
+OVER_TARGET_RATIO: Final = Decimal("1.3")
 #: Flag when indicator achievement runs ahead of execution by more than this (deployed rule).
-AHEAD_OF_SPENDING = Decimal("0.05")
-_CARRYOVER_WORDS = ("结转", "结余")
-_LE, _DATE = Direction.LE, MeasureKind.DATE  # enum members looked up once, off the hot path
+AHEAD_OF_SPENDING: Final = Decimal("0.05")
+_CARRYOVER_WORDS: Final = ("结转", "结余")
+_LE: Final = Direction.LE  # enum members looked up once, off the hot path
+_DATE: Final = MeasureKind.DATE
 
 
 # --- messages, written out when read (see Finding) ------------------------------------

@@ -7,6 +7,7 @@ method (P2). The seed report scored satisfaction "as 80%" because no survey exis
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from jixiao.core.checks.codes import Code
 from jixiao.core.checks.context import Context, IndicatorView, quoted
@@ -17,11 +18,11 @@ from jixiao.core.survey import wilson
 from jixiao.core.values import MeasureKind
 
 #: Half-width of the 95 % interval (percentage points) above which a survey is called small.
-PRECISION_POINTS = 5
+PRECISION_POINTS: Final = 5
 #: From this many answers the Wilson half-width is below z ÷ (2√n) ≤ 5 points whatever the share,
 #: so the interval need not be computed (n ≥ (1.96 ÷ 0.1)² ≈ 384.1).
-_ALWAYS_PRECISE = 385
-_COMPLAINTS = re.compile(r"(?:无|没有|未收到|未接到|未发生|零)[^，。；,;]{0,6}(?:投诉|信访|举报)|零投诉")
+_ALWAYS_PRECISE: Final = 385
+_COMPLAINTS: Final = re.compile(r"(?:无|没有|未收到|未接到|未发生|零)[^，。；,;]{0,6}(?:投诉|信访|举报)|零投诉")
 
 
 def _is_satisfaction(view: IndicatorView) -> bool:
