@@ -24,6 +24,7 @@ HERE = Path(__file__).parent
 CORE = HERE / "src" / "jixiao" / "core"
 # Read by jixiao.core.native too: keep the two lists equal (tests/core/test_native.py checks).
 NATIVE = (
+    "compare",
     "numbers",
     "why",
     "findings",

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jixiao.core.values import BLANK, Direction, MeasureKind, comparable, parse_measure
+from jixiao.core.compare import comparable
+from jixiao.core.values import BLANK, Direction, MeasureKind, parse_measure
 
 
 @pytest.mark.parametrize(

@@ -174,12 +174,13 @@ class Framework:
         return {spec.name: spec.label for spec in self.metrics}
 
     @cached_property
-    def _slot_index(self) -> dict[str, tuple[Block, Slot]]:
+    def slot_index(self) -> dict[str, tuple[Block, Slot]]:
+        """Slots by 一级指标 name as normalised, and by every raw spelling :meth:`slot_for` met."""
         return {normalize_l1(name): (block, slot) for block, slot in self.slots for name in slot.match}
 
     def slot_for(self, l1: str) -> tuple[Block, Slot] | None:
         """The slot that takes indicators of this 一级指标 name, if any."""
-        index = self._slot_index
+        index = self.slot_index
         found = index.get(l1)
         if found is None:
             found = index.get(normalize_l1(l1))

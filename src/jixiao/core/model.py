@@ -16,7 +16,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from jixiao.core.values import BLANK, Direction, Measure, MeasureKind
+from jixiao.core.compare import direction_of
+from jixiao.core.values import BLANK, Direction, Measure
 
 
 class EvaluationKind(StrEnum):
@@ -166,13 +167,8 @@ class Indicator:
 
     @property
     def effective_direction(self) -> Direction:
-        if self.direction is not None:
-            return self.direction
-        if self.target.relation is not None:
-            return self.target.relation
-        if self.target.kind is MeasureKind.TEXT:
-            return Direction.QUALITATIVE
-        return Direction.GE
+        """As written, else read from the target (:func:`jixiao.core.compare.direction_of`)."""
+        return direction_of(self.direction, self.target)
 
 
 @dataclass(frozen=True, slots=True)

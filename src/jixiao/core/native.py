@@ -26,6 +26,7 @@ from types import ModuleType
 
 #: The modules setup.py compiles, relative to jixiao/core (keep equal to setup.py's NATIVE).
 NATIVE = (
+    "compare",
     "numbers",
     "why",
     "findings",

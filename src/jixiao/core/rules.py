@@ -11,10 +11,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
+from jixiao.core.compare import comparable, direction_of
 from jixiao.core.framework import Rule, RuleKind
 from jixiao.core.model import TIER_LABELS, Indicator, Tier
 from jixiao.core.numbers import HUNDRED, ZERO, fmt, rate, score, units_started
-from jixiao.core.values import Direction, Measure, MeasureKind, comparable, normalize_text
+from jixiao.core.values import Direction, Measure, MeasureKind, normalize_text
 from jixiao.core.why import Why
 
 TWO: Final = Decimal(2)
@@ -164,8 +165,10 @@ def score_indicator(indicator: Indicator, rule: Rule) -> Outcome:
     kind = RuleKind(indicator.rule) if indicator.rule is not None else rule.kind
     if kind is _MANUAL:
         return _manual(indicator.judged_score, indicator.justification, weight)
-    # by_direction, the common case, reads the target without direction_for's table lookup.
-    direction = indicator.effective_direction if kind is _BY_DIRECTION else direction_for(kind, indicator)
+    if kind is _BY_DIRECTION:  # the common case, without direction_for's table lookup
+        direction = direction_of(indicator.direction, indicator.target)
+    else:
+        direction = direction_for(kind, indicator)
     if direction is _QUALITATIVE:
         outcome = _qualitative(indicator, weight)
         return Outcome(outcome.score, outcome.why, outcome.flags, direction)
@@ -183,7 +186,7 @@ _FORCED_DIRECTION: Final = {
 def direction_for(kind: RuleKind, indicator: Indicator) -> Direction:
     """How ``indicator`` is compared under rule ``kind``: forced by the kind, else read from the target."""
     forced = _FORCED_DIRECTION.get(kind)
-    return forced if forced is not None else indicator.effective_direction
+    return forced if forced is not None else direction_of(indicator.direction, indicator.target)
 
 
 def _fallback(indicator: Indicator, weight: Decimal, reason: str, flag: Flag) -> Outcome:

@@ -209,8 +209,12 @@ def score(evaluation: Evaluation, framework: Framework) -> Scorecard:
     for block, item in framework.block_items:
         by_block[block.id].append(_score_item(evaluation, block, item, labels))
     unmatched: list[int] = []
+    slot_index = framework.slot_index
     for index, indicator in enumerate(evaluation.indicators):
-        found = framework.slot_for(indicator.l1)
+        l1 = indicator.l1
+        found = slot_index.get(l1)  # a known spelling, without a call into the framework
+        if found is None:
+            found = framework.slot_for(l1)
         if found is None:
             unmatched.append(index)
             continue

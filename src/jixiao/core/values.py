@@ -192,27 +192,4 @@ def _parse_date(text: str) -> Decimal | None:
 
 
 # Unit prefixes that scale a number: "1.5万米" = 15000米.
-_SCALE_PREFIXES = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
-
-
-def comparable(target: Measure, actual: Measure) -> tuple[Decimal, Decimal] | None:
-    """Target and actual as numbers in one unit, or ``None`` when they cannot be compared.
-
-    A blank unit on one side takes the other side's unit; "万米" against "米" is scaled.
-    """
-    t, a = target.value, actual.value
-    if t is None or a is None or target.kind is not actual.kind:
-        return None
-    if target.unit == actual.unit or not target.unit or not actual.unit:
-        return t, a
-    t_scale, t_base = _split_scale(target.unit)
-    a_scale, a_base = _split_scale(actual.unit)
-    if t_base == a_base:
-        return t * t_scale, a * a_scale
-    return None
-
-
-def _split_scale(unit: str) -> tuple[Decimal, str]:
-    if len(unit) > 1 and unit[0] in _SCALE_PREFIXES:
-        return _SCALE_PREFIXES[unit[0]], unit[1:]
-    return Decimal(1), unit
+SCALE_PREFIXES = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.core.compare import comparable
 from jixiao.core.model import Budget, BudgetLine, Evaluation, EvaluationKind, Indicator
 from jixiao.core.numbers import HUNDRED, rate
 from jixiao.core.scoring import ItemScore, Scorecard
-from jixiao.core.values import Direction, comparable
+from jixiao.core.values import Direction
 from jixiao.reports.context import amount, computed_amount, percent, points, share
 from jixiao.reports.document import (
     Align,

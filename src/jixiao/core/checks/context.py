@@ -12,13 +12,14 @@ from decimal import Decimal
 from typing import Final
 
 from jixiao.core.checks.codes import Code
+from jixiao.core.compare import comparable, direction_of
 from jixiao.core.findings import Finding, Severity
 from jixiao.core.framework import Framework, Item, RuleKind, Slot
 from jixiao.core.model import Evaluation, Indicator
 from jixiao.core.numbers import fmt
 from jixiao.core.rules import direction_for
 from jixiao.core.scoring import ItemScore, Scorecard
-from jixiao.core.values import Direction, MeasureKind, comparable
+from jixiao.core.values import Direction, MeasureKind
 from jixiao.core.why import Later, Why
 
 # What people write in 偏差原因分析 when they give no reason at all.
@@ -246,7 +247,7 @@ def _compare(indicator: Indicator, slot: Slot | None) -> tuple[Direction | None,
     else:
         kind = slot.rule.kind if slot is not None else _BY_DIRECTION
     if kind is _BY_DIRECTION:
-        direction: Direction | None = indicator.effective_direction
+        direction: Direction | None = direction_of(indicator.direction, indicator.target)
     else:
         direction = None if kind is _MANUAL else direction_for(kind, indicator)
     if direction is None or direction is _QUALITATIVE:
