@@ -83,7 +83,11 @@ def test_the_source_finder_serves_the_listed_modules_from_their_files(tmp_path: 
     assert spec.submodule_search_locations == [str(here / "checks")]
     rules = finder.find_spec("jixiao.core.rules")
     assert rules is not None and rules.origin == str(here / "rules.py")
-    assert finder.find_spec("jixiao.core.model") is None  # never compiled: the ordinary import
+    (here / "model.py").write_text("", "utf-8")  # not compiled, but a stray build of it must not be used either
+    model = finder.find_spec("jixiao.core.model")
+    assert model is not None and model.origin == str(here / "model.py")
+    assert finder.find_spec("jixiao.core.absent") is None
+    assert finder.find_spec("jixiao.ingest.validation") is None  # outside the core: the ordinary import
     assert native.module_name("checks/__init__") == "jixiao.core.checks"
 
 

@@ -111,19 +111,24 @@ def stale_reason(here: Path = _HERE, environ: dict[str, str] | None = None) -> s
 
 
 class SourceFinder:
-    """Imports the modules of :data:`NATIVE` from their ``.py`` files, never the compiled ones."""
+    """Imports every module of ``jixiao.core`` from its ``.py`` file, never a compiled one."""
 
     def __init__(self, here: Path = _HERE) -> None:
-        self._files = {module_name(name): here / f"{name}.py" for name in NATIVE}
+        self._here = here
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
-        source = self._files.get(fullname)
-        if source is None:
+        if not fullname.startswith(f"{_PACKAGE}."):
             return None
-        package = [str(source.parent)] if source.name == "__init__.py" else None
-        return importlib.util.spec_from_file_location(fullname, source, submodule_search_locations=package)
+        stem = self._here.joinpath(*fullname.split(".")[2:])
+        package = stem / "__init__.py"
+        if package.is_file():
+            return importlib.util.spec_from_file_location(fullname, package, submodule_search_locations=[str(stem)])
+        source = stem.with_name(f"{stem.name}.py")
+        if source.is_file():
+            return importlib.util.spec_from_file_location(fullname, source)
+        return None
 
 
 def activate() -> None:
