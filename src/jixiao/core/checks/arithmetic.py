@@ -149,8 +149,7 @@ class Arithmetic:
         self.stated_scores: list[Decimal] | None = []  # None once an indicator has no stated score
 
     def indicator(self, view: IndicatorView) -> None:
-        indicator = view.indicator
-        weight, stated = indicator.weight, indicator.stated_score
+        weight, stated = view.weight, view.stated_score
         if stated is None:
             self.stated_scores = None
         elif self.stated_scores is not None:
@@ -167,7 +166,7 @@ class Arithmetic:
         if stated is None or weight is None:
             return
         if stated > weight:
-            message = Why("“{0}”填报得分 {1} 分，超过其分值 {2} 分", (indicator.name, stated, weight))
+            message = Why("“{0}”填报得分 {1} 分，超过其分值 {2} 分", (view.name, stated, weight))
             self.ctx.add_at(Code.INDICATOR_SCORE_ABOVE_WEIGHT, Severity.P0, message, view, "stated_score")
             return
         line = view.line
@@ -176,7 +175,7 @@ class Arithmetic:
         if (view.deducted_although_met and not view.has_note) or view.full_marks_although_unmet:
             return  # plausibility reports these with the reason
         if agreement(stated, line.score) is not Agreement.ROUNDED:
-            figures = (indicator.name, stated, line.score, line.why)
+            figures = (view.name, stated, line.score, line.why)
             message = Why("“{0}”填报得分 {1} 分，按评分规则应得 {2} 分：{3}", figures)
             self.ctx.add_at(Code.INDICATOR_SCORE_MISMATCH, Severity.P1, message, view, "stated_score")
 

@@ -49,13 +49,21 @@ class IndicatorView:
         "full_marks_although_unmet",
         "has_note",
         "indicator",
+        "justification",
+        "l1",
+        "l2",
         "line",
         "lost",
         "met",
+        "name",
+        "note",
         "pair",
         "points",
         "position",
         "slot",
+        "stated_score",
+        "target",
+        "weight",
     )
 
     def __init__(
@@ -72,6 +80,7 @@ class IndicatorView:
         has_note: bool,
         deducted_although_met: bool,
         full_marks_although_unmet: bool,
+        fields: tuple[str, str, str, Decimal | None, Decimal | None, str, str],
     ) -> None:
         self.position = position  # index in Evaluation.indicators
         self.indicator = indicator
@@ -86,6 +95,10 @@ class IndicatorView:
         # stated score below the weight although the figures meet the target
         self.deducted_although_met = deducted_although_met
         self.full_marks_although_unmet = full_marks_although_unmet  # stated full marks, target missed
+        # The indicator's fields every check reads, copied once: a field of a compiled class
+        # is read directly, one of the (pydantic-validated, uncompiled) model is looked up.
+        self.name, self.l1, self.l2, self.weight, self.stated_score, self.note, self.justification = fields
+        self.target = indicator.target
 
     @property
     def path(self) -> str:
@@ -201,17 +214,22 @@ def indicator_views(ctx: Context) -> list[IndicatorView]:
     for index, indicator in enumerate(ctx.evaluation.indicators):
         line = lines.get(index)
         direction: Direction | None
-        if line is not None and line.direction is not None:  # scoring compared the figures: reuse them
+        if line is not None:
+            # The line holds copies of the indicator's fields (read without a lookup).
+            name, l1, l2, weight, stated = line.name, line.l1, line.l2, line.weight, line.stated_score
             slot_id = line.slot_id
             slot = slots.get(slot_id) if slot_id is not None else None
+        else:
+            name, l1, l2 = indicator.name, indicator.l1, indicator.l2
+            weight, stated = indicator.weight, indicator.stated_score
+            slot = None
+        if line is not None and line.direction is not None:  # scoring compared the figures: reuse them
             direction, pair = line.direction, line.pair
         else:
-            slot = slots.get(line.slot_id) if line is not None and line.slot_id is not None else None
             direction, pair = _compare(indicator, slot)
         met = None
         if pair is not None and direction is not None:
             met = _met(direction, pair, indicator.target.kind is _DATE)
-        weight, stated = indicator.weight, indicator.stated_score
         points = stated
         if points is None and line is not None and not line.flags:
             points = line.score
@@ -235,6 +253,7 @@ def indicator_views(ctx: Context) -> list[IndicatorView]:
                 bool(note) and note.strip() not in _EMPTY_NOTES,
                 deducted,
                 full,
+                (name, l1, l2, weight, stated, note, indicator.justification),
             )
         )
     return views

@@ -79,28 +79,28 @@ class Design:
         if slot is None:
             if view.line is None:
                 self._unmatched(view)
-            group = normalize_l1(indicator.l1)
+            group = normalize_l1(view.l1)
         else:
             group = slot.id
             cache = self.l2_fits.get(group)
             if cache is None:
                 cache = self.l2_fits[group] = {}
-            known = cache.get(indicator.l2)
+            known = cache.get(view.l2)
             if known is None:
-                known = cache[indicator.l2] = _l2_fits(indicator.l2, slot.l2)
+                known = cache[view.l2] = _l2_fits(view.l2, slot.l2)
             if not known[1] or not known[0]:
                 self._level2(view, slot, known[0])
-        name = indicator.name.strip(_NAME_MARKS)
+        name = view.name.strip(_NAME_MARKS)
         first = self.names.get(name)
         if first is None:
             self.names[name] = (group, view.position)
         elif first[0] != group:
             self._duplicate(view, name, first[1])
-        target = indicator.target
+        target = view.target
         kind = target.kind
         if kind is not _BLANK:
             text = target.text
-            if "成本" in indicator.l2 and (indicator.direction or target.relation) is _GE:
+            if "成本" in view.l2 and (indicator.direction or target.relation) is _GE:
                 self._cost_positive(view)
             if kind is _TEXT and _VAGUE.search(text) is not None and _DIGIT.search(text) is None:
                 self._vague(view)
@@ -108,7 +108,7 @@ class Design:
                 found = _MULTI_YEAR.search(text)
                 if found is not None:
                     self._multi_year(view, found)
-            if target.unit == "%" or indicator.name.endswith(_PERCENT_NAMES):
+            if target.unit == "%" or view.name.endswith(_PERCENT_NAMES):
                 t, a = target.value, indicator.actual.value
                 if (t is not None and t > _PERCENT_CEILING) or (a is not None and a > _PERCENT_CEILING):
                     self._percent(view)

@@ -80,20 +80,18 @@ class NarrativeChecks:
         self.deductions: list[tuple[str, Decimal]] = []  # (name, points lost)
 
     def indicator(self, view: IndicatorView) -> None:
-        indicator = view.indicator
         lost = view.lost
         if lost is not None:
-            self.deductions.append((indicator.name, lost))
+            self.deductions.append((view.name, lost))
             # A met target scored down without a note is reported by the plausibility checks.
             if not view.has_note and not view.deducted_although_met:
                 self._no_note(view, lost)
-        search = _MAYBE_SLIP.search
-        if search(indicator.name) is not None:
-            self.scan(f"{view.path}.name", indicator.name)
-        if indicator.deviation_note and search(indicator.deviation_note) is not None:
-            self.scan(f"{view.path}.deviation_note", indicator.deviation_note)
-        if indicator.justification and search(indicator.justification) is not None:
-            self.scan(f"{view.path}.justification", indicator.justification)
+        if _MAYBE_SLIP.search(view.name) is not None:
+            self.scan(f"{view.path}.name", view.name)
+        if view.note and _MAYBE_SLIP.search(view.note) is not None:
+            self.scan(f"{view.path}.deviation_note", view.note)
+        if view.justification and _MAYBE_SLIP.search(view.justification) is not None:
+            self.scan(f"{view.path}.justification", view.justification)
 
     def _no_note(self, view: IndicatorView, lost: Decimal) -> None:
         indicator = view.indicator

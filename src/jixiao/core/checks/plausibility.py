@@ -115,8 +115,7 @@ class Plausibility:
         self.weights = ZERO  # … and their weights (for the spending comparison)
 
     def indicator(self, view: IndicatorView) -> None:
-        indicator = view.indicator
-        weight, points = indicator.weight, view.points
+        weight, points = view.weight, view.points
         if weight is None or points is None:
             self.unknown += 1
         else:
@@ -136,7 +135,7 @@ class Plausibility:
             self._deducted_met(view)
         if met and not view.has_note and view.direction is not _LE:
             target, actual = view.pair  # type: ignore[misc]  # met is known only with a pair
-            if actual > target * OVER_TARGET_RATIO and target > ZERO and indicator.target.kind is not _DATE:
+            if actual > target * OVER_TARGET_RATIO and target > ZERO and view.target.kind is not _DATE:
                 self._over_target(view, target, actual)
 
     def finish(self) -> None:

@@ -26,8 +26,7 @@ _COMPLAINTS: Final = re.compile(r"(?:无|没有|未收到|未接到|未发生|�
 
 
 def _is_satisfaction(view: IndicatorView) -> bool:
-    indicator = view.indicator
-    return "满意" in indicator.l1 or "满意" in indicator.l2 or "满意度" in indicator.name
+    return "满意" in view.l1 or "满意" in view.l2 or "满意度" in view.name
 
 
 class SatisfactionChecks:
