@@ -5,8 +5,10 @@ same ``.py`` files are the source of truth, and ``jixiao.core`` falls back to th
 warning) when the compiled build is missing, broken or older than the sources — see
 ``src/jixiao/core/native.py``. ``JIXIAO_PURE=1`` at install time skips the compilation.
 
+Without a C compiler (or ``Python.h``) the build falls back to installing the sources alone.
 The modules listed here must not hold classes that pydantic validates (model, values and
-framework): a compiled class has no ``__dict__`` for pydantic to fill.
+framework): a compiled class has no ``__dict__`` for pydantic to fill, and its annotations
+no longer carry the field types.
 """
 
 from __future__ import annotations
@@ -57,7 +59,12 @@ class BuildWithManifest(build_ext):
         for built in CORE.rglob("*.so"):
             if not any(str(built.relative_to(CORE)).startswith(stem) for stem in wanted):
                 built.unlink()
-        super().run()
+        (CORE / MANIFEST).unlink(missing_ok=True)  # trusted again only once this build succeeds
+        try:
+            super().run()
+        except Exception as error:  # no C compiler, no Python.h, …: the sources still work
+            print(f"jixiao: 未能编译核心模块（{error}），将以源码运行（较慢）", file=sys.stderr)
+            return
         text = json.dumps(_digests(), indent=1, sort_keys=True) + "\n"
         targets = [CORE / MANIFEST] if self.inplace else [Path(self.build_lib) / "jixiao" / "core" / MANIFEST]
         if not self.inplace and getattr(self.distribution, "editable_mode", False):
