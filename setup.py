@@ -13,37 +13,34 @@ no longer carry the field types.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 HERE = Path(__file__).parent
 CORE = HERE / "src" / "jixiao" / "core"
-# Read by jixiao.core.native too: keep the two lists equal (tests/core/test_native.py checks).
-NATIVE = (
-    "compare",
-    "numbers",
-    "why",
-    "findings",
-    "metrics",
-    "rules",
-    "scoring",
-    "checks/__init__",
-    "checks/codes",
-    "checks/context",
-    "checks/arithmetic",
-    "checks/design",
-    "checks/imports",
-    "checks/narrative",
-    "checks/plausibility",
-    "checks/satisfaction",
-)
-MANIFEST = "_native.json"
+
+
+def _constant(name: str) -> Any:
+    """A constant of src/jixiao/core/native.py, read without importing jixiao (not installed yet)."""
+    tree = ast.parse((CORE / "native.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise LookupError(f"native.py: {name}")
+
+
+# The modules to compile, and the file naming the sources they were built from: one list,
+# kept in jixiao.core.native, which also decides at run time whether the build can be used.
+NATIVE: tuple[str, ...] = tuple(_constant("NATIVE"))
+MANIFEST = str(_constant("MANIFEST"))
 
 
 def _digests() -> dict[str, str]:

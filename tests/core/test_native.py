@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib.machinery
 import json
@@ -26,16 +25,12 @@ EXAMPLE = ROOT / "examples" / "donghu-2021.yaml"
 SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
 
 
-def test_setup_compiles_the_modules_the_core_checks() -> None:
-    tree = ast.parse((ROOT / "setup.py").read_text("utf-8"))
-    listed = next(
-        node.value
-        for node in tree.body
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "NATIVE" for t in node.targets)
-    )
-    assert ast.literal_eval(listed) == native.NATIVE
+def test_every_listed_module_has_its_source() -> None:
+    """setup.py compiles the list in jixiao.core.native (it reads it from that file)."""
+    assert "NATIVE" in (ROOT / "setup.py").read_text("utf-8")
     for name in native.NATIVE:
         assert (ROOT / "src" / "jixiao" / "core" / f"{name}.py").is_file()
+    assert "model" not in native.NATIVE and "values" not in native.NATIVE  # pydantic fills their classes
 
 
 def _fake_build(tmp_path: Path) -> Path:

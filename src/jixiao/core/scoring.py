@@ -20,7 +20,30 @@ from jixiao.core.values import Direction
 from jixiao.core.why import Why
 
 
-class ItemScore:
+class Record:
+    """A slotted record treated as immutable: equal, hashed and pickled by :meth:`fields`."""
+
+    __slots__ = ()
+
+    def fields(self) -> tuple[object, ...]:
+        """Every field, in the constructor's order."""
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Record)
+        return self.fields() == other.fields()
+
+    def __hash__(self) -> int:
+        return hash(self.fields())
+
+    def __reduce__(self) -> tuple[type[Record], tuple[object, ...]]:
+        # Explicit, so that the compiled build (native classes) pickles like the source one.
+        return (type(self), self.fields())
+
+
+class ItemScore(Record):
     """One scored line: a framework item or one of the unit's indicators.
 
     A plain slotted class, treated as immutable: compiled, it is a native class whose fields
@@ -91,7 +114,6 @@ class ItemScore:
         return (self.weight or ZERO) - self.score
 
     def fields(self) -> tuple[object, ...]:
-        """Every field, in the constructor's order."""
         return (
             self.path,
             self.block_id,
@@ -110,22 +132,11 @@ class ItemScore:
             self.pair,
         )
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ItemScore):
-            return NotImplemented
-        return self.fields() == other.fields()
-
-    def __hash__(self) -> int:
-        return hash(self.fields())
-
-    def __reduce__(self) -> tuple[type[ItemScore], tuple[object, ...]]:
-        return (ItemScore, self.fields())
-
     def __repr__(self) -> str:
         return f"ItemScore(path={self.path!r}, name={self.name!r}, weight={self.weight!r}, score={self.score!r})"
 
 
-class BlockScore:
+class BlockScore(Record):
     """A block's subtotal (a slotted class treated as immutable, like :class:`ItemScore`)."""
 
     __slots__ = ("id", "indicator_weight", "name", "score", "uncapped", "weight")
@@ -150,17 +161,6 @@ class BlockScore:
 
     def fields(self) -> tuple[object, ...]:
         return (self.id, self.name, self.weight, self.score, self.indicator_weight, self.uncapped)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, BlockScore):
-            return NotImplemented
-        return self.fields() == other.fields()
-
-    def __hash__(self) -> int:
-        return hash(self.fields())
-
-    def __reduce__(self) -> tuple[type[BlockScore], tuple[object, ...]]:
-        return (BlockScore, self.fields())
 
     def __repr__(self) -> str:
         return f"BlockScore(id={self.id!r}, weight={self.weight!r}, score={self.score!r}, uncapped={self.uncapped!r})"
