@@ -9,8 +9,9 @@ PYTHON ?= python3
 # The shared development machine has two cores: tests use at most two workers.
 PYTEST_WORKERS ?= 2
 EXAMPLE := examples/donghu-2021.yaml
-# Installing compiles the scoring and checking modules with mypyc (setup.py); a change to
-# them rebuilds that part only. Until then jixiao uses their sources, with a warning.
+# The dependencies are installed once (without compiling); then the scoring and checking
+# modules are compiled with mypyc (setup.py), again whenever they change. Until then jixiao
+# uses their sources, with a warning.
 NATIVE := $(VENV)/.native
 NATIVE_SOURCES := setup.py $(wildcard src/jixiao/core/*.py src/jixiao/core/checks/*.py)
 
@@ -19,9 +20,8 @@ $(VENV)/.installed: pyproject.toml
 		|| { echo "需要 Python 3.11 或更高版本（当前：$$($(PYTHON) -V 2>&1)）" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	JIXIAO_PURE=1 $(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
-	touch $(NATIVE)
 
 $(NATIVE): $(VENV)/.installed $(NATIVE_SOURCES)
 	$(PY) -m pip install --quiet --no-deps -e .

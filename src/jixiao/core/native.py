@@ -6,8 +6,8 @@ seconds. The ``.py`` files stay the source of truth. Before anything in ``jixiao
 imported, :func:`activate` makes sure a compiled module is used only when it was built from
 the very sources beside it (their sha256 are recorded at build time in ``_native.json``);
 otherwise — a source edited since the last build, a half-finished build, ``JIXIAO_PURE=1`` —
-every module of the list is imported from its ``.py`` file, with a warning unless asked for.
-Compiled modules call each other directly, so it is all of them or none.
+every module of ``jixiao.core`` is imported from its ``.py`` file, with a warning unless asked
+for. Compiled modules call each other directly, so it is all of them or none.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
 
-#: The modules setup.py compiles, relative to jixiao/core (keep equal to setup.py's NATIVE).
+#: The modules setup.py compiles (it reads this list from this file), relative to jixiao/core.
 NATIVE = (
     "compare",
     "numbers",
@@ -49,7 +49,6 @@ _HERE = Path(__file__).parent
 _PACKAGE = "jixiao.core"
 
 
-
 class Status:
     """What :func:`activate` chose for this process."""
 
@@ -58,12 +57,6 @@ class Status:
 
 
 status = Status()
-
-
-def module_name(name: str) -> str:
-    """``"checks/__init__"`` → ``"jixiao.core.checks"``; ``"rules"`` → ``"jixiao.core.rules"``."""
-    dotted = name.removesuffix("/__init__").replace("/", ".")
-    return f"{_PACKAGE}.{dotted}"
 
 
 def compiled_files(here: Path = _HERE) -> list[Path]:
@@ -94,6 +87,8 @@ def stale_reason(here: Path = _HERE, environ: dict[str, str] | None = None) -> s
     found = compiled_files(here)
     if not found:
         return None
+    if len(found) < len(NATIVE):
+        return f"编译模块不全（{len(found)}/{len(NATIVE)}）"
     stray = [path for path in _extension_files(here) if path not in found]
     if stray:  # left by an earlier build whose list was longer: it would shadow its source
         return f"多余的编译模块 {stray[0].relative_to(here)}"
