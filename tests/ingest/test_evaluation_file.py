@@ -160,7 +160,15 @@ def test_top_level_must_be_a_mapping() -> None:
 @pytest.mark.parametrize(
     ("text", "location", "words"),
     [
-        ("kind: 部门整体\nyear: [2021\n", "第 3 行第 1 列", "YAML 格式错误"),
+        ("kind: 部门整体\nyear: [2021\n", "第 3 行第 1 列", "YAML 格式错误：方括号列表没有闭合"),
+        ("unit: {name: 甲\n", "第 2 行第 1 列", "花括号没有闭合"),
+        ('unit: "甲\n', "第 2 行第 1 列", "引号没有闭合"),
+        ('unit: "C:\\q"\n', "第 1 行第 11 列", "反斜杠"),
+        ("unit:\n  name: 甲\n kind: 部门整体\n", "第 3 行第 2 列", "缩进不一致"),
+        ("unit: @甲\n", "第 1 行第 7 列", "请给整段文本加引号"),
+        ("unit: !!python/object:os.system x\n", "第 1 行第 7 列", "不支持的 YAML 标签"),
+        ("kind: 部门整体\n---\nyear: 2021\n", "第 2 行第 1 列", "只能有一份文档"),
+        ("year: [\n", "第 2 行第 1 列", "文件意外结束"),
         ("kind: 部门整体\n\tyear: 2021\n", "第 2 行第 1 列", "制表符"),
         ("year: .nan\n", "第 1 行第 7 列", "不支持的数值 .nan"),
         ("year: 2021\nyear: 2022\n", "第 2 行第 1 列", "键“year”重复出现"),

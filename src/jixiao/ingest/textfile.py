@@ -74,23 +74,43 @@ def parse_yaml(text: str, file: str) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        problem = error.problem or str(error)
-        raise InputError(f"YAML 格式错误：{_yaml_problem(problem)}", file=file, location=where) from None
+        said = _yaml_problem(error.context, error.problem or str(error))
+        raise InputError(f"YAML 格式错误：{said}", file=file, location=where) from None
     except (yaml.YAMLError, ValueError, RecursionError, ArithmeticError) as error:
         raise InputError(f"YAML 格式错误：{error}", file=file) from None
 
 
-def _yaml_problem(problem: str) -> str:
-    known = {
-        "could not find expected ':'": "缺少冒号“:”",
-        "found character '\\t' that cannot start any token": "不能用制表符缩进，请改用空格",
-        "mapping values are not allowed here": "此处不能出现“键: 值”，请检查缩进或给文本加引号",
-        "found undefined alias": "引用了未定义的锚点",
-    }
-    for english, chinese in known.items():
-        if problem.startswith(english):
+# PyYAML's problems as people who edit these files would say them, recognised by a piece of
+# the English context or problem. Anything else keeps its English text after a Chinese lead.
+_YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("found character '\\t' that cannot start any token", "不能用制表符缩进，请改用空格"),
+    ("found character", "这个字符不能出现在文本开头（如 @、`、%），请给整段文本加引号"),
+    ("mapping values are not allowed here", "此处不能出现“键: 值”，请检查缩进或给文本加引号"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("expected ',' or ']'", "方括号列表没有闭合：缺少“]”或逗号"),
+    ("expected ',' or '}'", "花括号没有闭合：缺少“}”或逗号"),
+    ("found unexpected end of stream", "引号没有闭合：缺少结尾的引号"),
+    ("found unexpected document separator", "引号没有闭合：缺少结尾的引号"),
+    ("found unknown escape character", "双引号中的反斜杠“\\”不是有效的转义；请改用单引号，或写成“\\\\”"),
+    ("expected <block end>", "缩进不一致：本行的缩进与上一级不匹配"),
+    ("expected <block mapping start>", "缩进不一致：本行的缩进与上一级不匹配"),
+    ("could not determine a constructor", "不支持的 YAML 标签（以“!”开头）；只能写文本、数字、列表和键值对"),
+    ("found duplicate anchor", "锚点（&）重复定义"),
+    ("found unhashable key", "键不能是列表或键值对"),
+    ("expected a single document", "文件中只能有一份文档：请删去“---”之后的部分"),
+    ("but found '<stream end>'", "文件意外结束：括号或引号没有闭合"),
+)
+
+
+def _yaml_problem(context: str | None, problem: str) -> str:
+    said = f"{context or ''} {problem}"
+    for english, chinese in _YAML_PROBLEMS:
+        if english in said:
             return chinese
-    return problem
+    if any("\u4e00" <= ch <= "\u9fff" for ch in problem):
+        return problem  # our own loader's words
+    return f"无法解析（{problem}）"
 
 
 def parse_json(text: str, file: str) -> Any:
