@@ -6,7 +6,6 @@ figures and the formula, so a reviewer can redo any point by hand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
@@ -166,21 +165,34 @@ class BlockScore(Record):
         return f"BlockScore(id={self.id!r}, weight={self.weight!r}, score={self.score!r}, uncapped={self.uncapped!r})"
 
 
-@dataclass(frozen=True)
-class Scorecard:
-    framework_id: str
-    total: Decimal
-    grade: str
-    execution_rate: Decimal | None  # percent, rounded to 0.01
-    blocks: tuple[BlockScore, ...]
-    items: tuple[ItemScore, ...]
-    unmatched: tuple[int, ...]  # indicator indexes no slot of the framework takes
+class Scorecard(Record):
+    """An evaluation scored under a framework: total, grade, blocks and every line explained."""
 
-    def __reduce__(self) -> tuple[type[Scorecard], tuple[object, ...]]:
-        # Explicit, so that the compiled build (a frozen class without __dict__) pickles the
-        # same way as the source one, e.g. back from the worker processes of `jixiao check`.
-        fields = (self.framework_id, self.total, self.grade, self.execution_rate, self.blocks, self.items)
-        return (Scorecard, (*fields, self.unmatched))
+    __slots__ = ("blocks", "execution_rate", "framework_id", "grade", "items", "total", "unmatched")
+
+    def __init__(
+        self,
+        framework_id: str,
+        total: Decimal,
+        grade: str,
+        execution_rate: Decimal | None,
+        blocks: tuple[BlockScore, ...],
+        items: tuple[ItemScore, ...],
+        unmatched: tuple[int, ...],
+    ) -> None:
+        self.framework_id = framework_id
+        self.total = total
+        self.grade = grade
+        self.execution_rate = execution_rate  # percent, rounded to 0.01
+        self.blocks = blocks
+        self.items = items
+        self.unmatched = unmatched  # indicator indexes no slot of the framework takes
+
+    def fields(self) -> tuple[object, ...]:
+        return (self.framework_id, self.total, self.grade, self.execution_rate, self.blocks, self.items, self.unmatched)
+
+    def __repr__(self) -> str:
+        return f"Scorecard(framework_id={self.framework_id!r}, total={self.total!r}, grade={self.grade!r})"
 
     def for_indicator(self, index: int) -> ItemScore | None:
         for item in self.items:
