@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.machinery
 import json
 import os
@@ -59,8 +58,8 @@ def test_a_build_without_its_manifest_is_not_trusted(tmp_path: Path) -> None:
 
 def test_a_source_edited_after_the_build_sends_every_module_back_to_source(tmp_path: Path) -> None:
     here = _fake_build(tmp_path)
-    digests = {name: hashlib.sha256((here / f"{name}.py").read_bytes()).hexdigest() for name in native.NATIVE}
-    (here / native.MANIFEST).write_text(json.dumps(digests), "utf-8")
+    (here / "model.py").write_text("# not compiled, but the compiled modules were checked against it\n", "utf-8")
+    (here / native.MANIFEST).write_text(json.dumps(native.source_digests(here)), "utf-8")
     assert native.stale_reason(here, {}) is None
     assert native.stale_reason(here, {"JIXIAO_PURE": "1"}) == "JIXIAO_PURE=1"
     (here / f"why{SUFFIX}").unlink()
@@ -71,6 +70,14 @@ def test_a_source_edited_after_the_build_sends_every_module_back_to_source(tmp_p
     (here / f"model{SUFFIX}").unlink()
     (here / "checks" / "design.py").write_text("# edited\n", "utf-8")
     assert native.stale_reason(here, {}) == "checks/design.py 在编译之后被修改过"
+    (here / native.MANIFEST).write_text(json.dumps(native.source_digests(here)), "utf-8")
+    (here / "model.py").write_text("# edited too\n", "utf-8")
+    assert native.stale_reason(here, {}) == "model.py 在编译之后被修改过"
+    (here / "model.py").unlink()
+    assert native.stale_reason(here, {}) == "model.py 在编译之后被删除"
+    (here / native.MANIFEST).write_text(json.dumps(native.source_digests(here)), "utf-8")
+    (here / "extra.py").write_text("", "utf-8")
+    assert native.stale_reason(here, {}) == "extra.py 在编译之后新增"
 
 
 def test_the_source_finder_serves_the_listed_modules_from_their_files(tmp_path: Path) -> None:

@@ -4,7 +4,9 @@
 about twice as fast, which is what lets one process score and check a city's evaluations in
 seconds. The ``.py`` files stay the source of truth. Before anything in ``jixiao.core`` is
 imported, :func:`activate` makes sure a compiled module is used only when it was built from
-the very sources beside it (their sha256 are recorded at build time in ``_native.json``);
+the very sources beside it: the sha256 of every ``.py`` of ``jixiao.core`` (the compiled
+modules and the uncompiled ones they were type-checked against) is recorded at build time
+in ``_native.json`` and compared here;
 otherwise — a source edited since the last build, a half-finished build, ``JIXIAO_PURE=1`` —
 every module of ``jixiao.core`` is imported from its ``.py`` file, with a warning unless asked
 for. Compiled modules call each other directly, so it is all of them or none.
@@ -75,8 +77,12 @@ def _extension_files(here: Path) -> list[Path]:
     return [path for suffix in importlib.machinery.EXTENSION_SUFFIXES for path in here.rglob(f"*{suffix}")]
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def source_digests(here: Path = _HERE) -> dict[str, str]:
+    """The sha256 of every source of ``jixiao.core``, by its path ("checks/design.py")."""
+    return {
+        path.relative_to(here).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(here.rglob("*.py"))
+    }
 
 
 def stale_reason(here: Path = _HERE, environ: dict[str, str] | None = None) -> str | None:
@@ -98,10 +104,12 @@ def stale_reason(here: Path = _HERE, environ: dict[str, str] | None = None) -> s
         return f"缺少编译清单 {MANIFEST}"
     if not isinstance(recorded, dict):
         return f"编译清单 {MANIFEST} 格式不对"
-    for name in NATIVE:
-        source = here / f"{name}.py"
-        if recorded.get(name) != digest(source):
-            return f"{name}.py 在编译之后被修改过"
+    current = source_digests(here)
+    for name in sorted(recorded.keys() | current.keys()):
+        if name not in current:
+            return f"{name} 在编译之后被删除"
+        if recorded.get(name) != current[name]:
+            return f"{name} 在编译之后被修改过" if name in recorded else f"{name} 在编译之后新增"
     return None
 
 

@@ -171,7 +171,8 @@ def score_indicator(indicator: Indicator, rule: Rule) -> Outcome:
         direction = direction_for(kind, indicator)
     if direction is _QUALITATIVE:
         outcome = _qualitative(indicator, weight)
-        return Outcome(outcome.score, outcome.why, outcome.flags, direction)
+        outcome.direction = direction  # built just now: still ours to complete
+        return outcome
     return _quantitative(indicator, direction, weight)
 
 
@@ -203,7 +204,8 @@ def _quantitative(indicator: Indicator, direction: Direction, weight: Decimal) -
     target, actual = indicator.target, indicator.actual
     if target.kind is _BLANK:
         fallback = _fallback(indicator, weight, "未填报年度指标值", Flag.NO_TARGET)
-        return Outcome(fallback.score, fallback.why, fallback.flags, direction)
+        fallback.direction = direction
+        return fallback
     if actual.kind is _BLANK:
         said = f"未填报实际完成值，按 0 分计（分值 {fmt(weight)}）"
         return Outcome(ZERO, said, (Flag.NO_ACTUAL,), direction)
@@ -211,7 +213,8 @@ def _quantitative(indicator: Indicator, direction: Direction, weight: Decimal) -
     if pair is None:
         reason = f"目标值“{target.text}”与实际值“{actual.text}”无法按数值比较（单位或类型不一致）"
         fallback = _fallback(indicator, weight, reason, Flag.UNCOMPARABLE)
-        return Outcome(fallback.score, fallback.why, fallback.flags, direction)
+        fallback.direction = direction
+        return fallback
     t, a = pair
     if target.kind is _DATE:
         points, why = _deadline(target, actual, t, a, weight)

@@ -29,9 +29,8 @@ class Record:
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
+        if not isinstance(other, Record) or type(other) is not type(self):
             return NotImplemented
-        assert isinstance(other, Record)
         return self.fields() == other.fields()
 
     def __hash__(self) -> int:
