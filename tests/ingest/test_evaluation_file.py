@@ -185,6 +185,34 @@ def test_invalid_yaml_names_line_and_column(tmp_path: Path, text: str, location:
     assert caught.value.file == str(path)
 
 
+@pytest.mark.parametrize(
+    ("text", "location", "words"),
+    [
+        ('{"kind": "部门整体",}', "第 1 行第 17 列", "键名应放在双引号中（或多了逗号）"),
+        ('{"kind" "部门整体"}', "第 1 行第 9 列", "缺少冒号"),
+        ('{"kind": "部门整体" "year": 2021}', "第 1 行第 17 列", "缺少逗号"),
+        ('{"kind": "部门整体', "第 1 行第 10 列", "引号没有闭合"),
+        ('{"year": 2021} 多余', "第 1 行第 16 列", "多余的内容"),
+    ],
+)
+def test_json_syntax_errors_read_in_chinese(text: str, location: str, words: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_json(text, "unit.json")
+    assert caught.value.location == location
+    assert caught.value.message.startswith("JSON 格式错误：") and words in caught.value.message
+
+
+def test_errors_without_a_line_still_say_what_is_wrong() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    with pytest.raises(InputError, match="嵌套层数过多"):
+        parse_json(f'{{"a": {deep}}}', "unit.json")
+    with pytest.raises(InputError, match="嵌套层数过多"):
+        parse_yaml(f"a: {deep}", "unit.yaml")
+    with pytest.raises(InputError) as caught:
+        parse_yaml("kind: 部门\x00整体", "unit.yaml")
+    assert caught.value.location == "第 9 个字符" and "控制字符" in caught.value.message
+
+
 def test_invalid_json_names_line_and_column() -> None:
     with pytest.raises(InputError) as caught:
         parse_json('{"kind": "部门整体",\n "year": }', "unit.json")

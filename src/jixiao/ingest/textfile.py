@@ -76,8 +76,12 @@ def parse_yaml(text: str, file: str) -> Any:
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
         said = _yaml_problem(error.context, error.problem or str(error))
         raise InputError(f"YAML 格式错误：{said}", file=file, location=where) from None
+    except yaml.reader.ReaderError as error:
+        where = f"第 {error.position + 1} 个字符"
+        message = "YAML 格式错误：含有不允许的控制字符（如 NUL），请确认这是文本文件"
+        raise InputError(message, file=file, location=where) from None
     except (yaml.YAMLError, ValueError, RecursionError, ArithmeticError) as error:
-        raise InputError(f"YAML 格式错误：{error}", file=file) from None
+        raise InputError(f"YAML 格式错误：{_unmarked_problem(error)}", file=file) from None
 
 
 # PyYAML's problems as people who edit these files would say them, recognised by a piece of
@@ -113,14 +117,41 @@ def _yaml_problem(context: str | None, problem: str) -> str:
     return f"无法解析（{problem}）"
 
 
+def _unmarked_problem(error: Exception) -> str:
+    """A problem the parser could not place: nesting too deep, an impossible date or number."""
+    if isinstance(error, RecursionError):
+        return "嵌套层数过多"
+    said = str(error)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in said):
+        return said  # our own loader's words
+    if isinstance(error, ValueError):
+        return f"日期或数值无效（{said}）"
+    return f"无法解析（{said}）"
+
+
+# json's messages, as people who edit these files would say them.
+_JSON_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("Expecting value", "此处缺少值（或多了逗号）"),
+    ("Expecting ',' delimiter", "缺少逗号“,”"),
+    ("Expecting ':' delimiter", "缺少冒号“:”"),
+    ("Expecting property name enclosed in double quotes", "键名应放在双引号中（或多了逗号）"),
+    ("Unterminated string", "引号没有闭合：缺少结尾的双引号"),
+    ("Invalid control character", "文本中有未转义的控制字符（如换行），请写成 \\n"),
+    ("Invalid \\escape", "反斜杠“\\”不是有效的转义，请写成“\\\\”"),
+    ("Extra data", "文件在一个对象结束后还有多余的内容"),
+)
+
+
 def parse_json(text: str, file: str) -> Any:
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         where = f"第 {error.lineno} 行第 {error.colno} 列"
-        raise InputError(f"JSON 格式错误：{error.msg}", file=file, location=where) from None
+        said = next((chinese for english, chinese in _JSON_PROBLEMS if error.msg.startswith(english)), None)
+        message = said or f"无法解析（{error.msg}）"
+        raise InputError(f"JSON 格式错误：{message}", file=file, location=where) from None
     except (ValueError, RecursionError) as error:
-        raise InputError(f"JSON 格式错误：{error}", file=file) from None
+        raise InputError(f"JSON 格式错误：{_unmarked_problem(error)}", file=file) from None
 
 
 def _refuse_constant(name: str) -> Any:
