@@ -7,6 +7,9 @@ from typing import Any
 from django.urls import reverse
 
 from jixiao.web.evaluations.editor import INDICATOR_COLUMNS, SECTIONS, label_for, section_for
+from jixiao.web.evaluations.models import Evaluation
+from jixiao.web.evaluations.workflow import Kind
+from tests.web.formdata import form_fields
 from tests.web.world import World
 
 
@@ -175,3 +178,52 @@ def test_creating_evaluations_through_the_form(world: World, client) -> None:
     foreign = dict(form, unit=world.unit_a.pk, project="别人的项目")
     assert client.post(reverse("evaluations:create"), foreign).status_code == 200
     assert not Evaluation.objects.filter(project="别人的项目").exists()
+
+
+def _new_evaluation(world: World, kind: Kind) -> Any:
+    from jixiao.web.evaluations import services
+    from jixiao.web.evaluations.models import FrameworkRecord
+
+    framework = FrameworkRecord.objects.filter(kinds__contains=kind.value).order_by("framework_id").first()
+    project = "校舍维修" if kind is Kind.PROJECT else ""
+    return services.evaluation_create(
+        unit=world.unit_a, year=2030, kind=kind, framework=framework, by=world.prep_a, project=project
+    )
+
+
+def test_every_section_of_a_new_evaluation_saves_as_first_shown(world: World, client) -> None:
+    client.force_login(world.prep_a)
+    for kind in Kind:
+        created = _new_evaluation(world, kind)
+        for section in SECTIONS:
+            url = reverse("evaluations:edit", kwargs={"pk": created.pk, "section": section.slug})
+            shown = form_fields(client.get(url).content.decode(), "editor-form")
+            response = client.post(url, shown)
+            assert response.status_code == 302, (kind, section.slug, response.content.decode()[:2000])
+        document = Evaluation.objects.get(pk=created.pk).current_version.document
+        # The prefilled rows (流动资产, 基本支出 …) were left empty: they are not stored as rows.
+        assert "parts" not in document["unit"].get("assets", {}) and "by_nature" not in document.get("budget", {})
+
+
+def test_the_profile_keeps_what_was_typed_and_needs_no_empty_asset_rows(world: World, client) -> None:
+    created = _new_evaluation(world, Kind.DEPARTMENT)
+    client.force_login(world.prep_a)
+    url = reverse("evaluations:edit", kwargs={"pk": created.pk, "section": "profile"})
+    typed = form_fields(client.get(url).content.decode(), "editor-form") | {
+        "unit.duties": "负责全区教育事业发展规划",
+        "unit.staffing.authorized": "42",
+        "unit.assets.total": "1,250.5",
+        "unit.assets.parts[0].amount": "300",  # 流动资产 filled, 非流动资产 left as shown
+        "goals.annual_tasks": "校舍维修\n教师培训",
+    }
+    assert client.post(url, typed).status_code == 302
+    unit = Evaluation.objects.get(pk=created.pk).current_version.document["unit"]
+    assert unit["duties"] == "负责全区教育事业发展规划" and str(unit["staffing"]["authorized"]) == "42"
+    assert str(unit["assets"]["total"]) == "1250.5"
+    assert [(p["name"], str(p["amount"])) for p in unit["assets"]["parts"]] == [("流动资产", "300")]
+    page = client.get(url).content.decode()
+    assert "负责全区教育事业发展规划" in page and "教师培训" in page
+    # A row the user named but left without an amount is still an error, and the page keeps it.
+    named = form_fields(page, "editor-form") | {"unit.assets.parts[1].name": "在建工程"}
+    refused = client.post(url, named).content.decode()
+    assert "资产构成第 2 行 · 金额：缺少必填字段" in refused and 'value="在建工程"' in refused

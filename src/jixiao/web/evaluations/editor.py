@@ -47,6 +47,8 @@ class Table:
     columns: tuple[Field, ...]
     blank_rows: int = 1
     reorder: bool = False
+    #: Rows shown when the document has none (names prefilled, figures left to fill in); a row
+    #: posted back exactly as prefilled was left unused and is not saved.
     default_rows: tuple[dict[str, str], ...] = ()
     help: str = ""
     #: Columns shown on a second line under each row (long text, and fields most rows leave
@@ -302,8 +304,9 @@ def _rows(post: Mapping[str, Any], table: Table) -> list[dict[str, Any]]:
             if value is not None:
                 row[column.path] = value
                 visible = True
-        # A row whose visible cells are all blank is an unused blank row, not an indicator.
-        if visible:
+        # A row whose visible cells are all blank is an unused blank row, not an indicator;
+        # so is a prefilled row nobody filled in (流动资产 with no amount: nothing was typed).
+        if visible and row not in table.default_rows:
             rows.append(row)
     return rows
 
