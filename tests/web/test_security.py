@@ -35,7 +35,8 @@ def test_the_account_is_locked_after_five_failures(world: World) -> None:
         _login(client, "prep_a", "wrong")
     locked = _login(client, "prep_a", "correct-horse-battery")
     assert locked.status_code in {403, 429}
-    assert "暂时锁定" in locked.content.decode()
+    page = locked.content.decode()
+    assert "暂时锁定" in page and "约 30 分钟后自动解锁" in page and "0:30:00" not in page
     # From another address too: the lock is on the account.
     other = Client(REMOTE_ADDR="10.9.8.7")
     assert _login(other, "prep_a", "correct-horse-battery").status_code in {403, 429}

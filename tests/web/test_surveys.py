@@ -4,9 +4,10 @@ closed surveys, immutability, escaping, the .xlsx export and applying the result
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,8 +19,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from jixiao.core.checks.codes import Code
+from jixiao.web import timetext
 from jixiao.web.evaluations import selectors as evaluation_selectors
 from jixiao.web.evaluations.downloads import render_report
+from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.models import AuditEvent
 from jixiao.web.surveys import services
 from jixiao.web.surveys.models import Answer, ImmutableError, Response, Survey
@@ -274,11 +277,12 @@ def test_the_preparer_designs_and_publishes_a_survey(world: World) -> None:
     survey = Survey.objects.get(evaluation_id=pk)
     assert created["Location"] == reverse("surveys:edit", kwargs={"pk": pk, "survey_pk": survey.pk})
     edit = reverse("surveys:edit", kwargs={"pk": pk, "survey_pk": survey.pk})
+    next_year = timezone.localtime().year + 1
     form = {
         "title": "测试调查",
         "intro": "",
-        "opens_at": "2026-01-01T08:00",
-        "closes_at": "2026-01-31T18:00",
+        "opens_at": f"{next_year}-01-01T08:00",
+        "closes_at": f"{next_year}-01-31T18:00",
         "groups": "服务对象 60\n社会公众 40",
         "questions": "服务态度\n总体满意度",
         "measure": "weighted",
@@ -292,6 +296,87 @@ def test_the_preparer_designs_and_publishes_a_survey(world: World) -> None:
     client.post(reverse("surveys:open", kwargs={"pk": pk, "survey_pk": survey.pk}))
     survey.refresh_from_db()
     assert survey.state == "open"
+
+
+_CLOCK = re.compile(r"\d+:\d\d:\d\d")  # how Python prints a timedelta (0:30:00) or a full time
+
+
+def _messages(response: object) -> list[str]:
+    return [str(m) for m in response.context["messages"]]  # type: ignore[attr-defined]
+
+
+def test_a_survey_published_with_default_times_opens_at_once_and_says_until_when(world: World) -> None:
+    client = Client()
+    client.force_login(world.prep_a)
+    pk = world.evaluations["draft_a"].pk
+    client.post(reverse("surveys:index", kwargs={"pk": pk}), {"blueprint": "service"})
+    survey = Survey.objects.get(evaluation_id=pk)
+    assert survey.opens_at is None and survey.closes_at is None  # nothing chosen: 发布时开始
+    detail = client.get(reverse("surveys:detail", kwargs={"pk": pk, "survey_pk": survey.pk})).content.decode()
+    assert "尚未发布；发布时开始，开始后 30 天截止" in detail
+    before = timezone.now()
+    published = client.post(reverse("surveys:open", kwargs={"pk": pk, "survey_pk": survey.pk}), follow=True)
+    survey.refresh_from_db()
+    assert survey.state == "open" and before <= survey.opens_at <= timezone.now()
+    assert survey.closes_at - survey.opens_at == timedelta(days=30)
+    closes = timezone.localtime(survey.closes_at)
+    said = _messages(published)
+    assert said == [
+        f"调查已发布，正在接受作答，{closes:%Y年%-m月%-d日 %H:%M} 截止（还有 30 天）。请张贴二维码或发送问卷链接。"
+    ]
+    assert not _CLOCK.search(published.content.decode())
+    # The public link takes answers now, not tomorrow.
+    assert _post_answers(Client(), survey, 5).status_code == 302
+    assert Response.objects.filter(survey=survey).count() == 1
+
+
+def test_a_chosen_start_is_kept_and_the_publish_message_names_it(world: World) -> None:
+    client = Client()
+    client.force_login(world.prep_a)
+    pk = world.evaluations["draft_a"].pk
+    client.post(reverse("surveys:index", kwargs={"pk": pk}), {"blueprint": "service"})
+    survey = Survey.objects.get(evaluation_id=pk)
+    start = timezone.localtime() + timedelta(days=3)
+    form = {
+        "title": survey.title,
+        "opens_at": f"{start:%Y-%m-%d}T08:00",
+        "closes_at": "",  # left empty: 30 days after the start
+        "groups": "服务对象",
+        "questions": "总体满意度",
+        "measure": "share",
+    }
+    assert client.post(reverse("surveys:edit", kwargs={"pk": pk, "survey_pk": survey.pk}), form).status_code == 302
+    published = client.post(reverse("surveys:open", kwargs={"pk": pk, "survey_pk": survey.pk}), follow=True)
+    survey.refresh_from_db()
+    opens = timezone.localtime(survey.opens_at)
+    assert (opens.day, opens.hour, opens.minute) == (start.day, 8, 0)
+    assert survey.closes_at - survey.opens_at == timedelta(days=30)
+    said = _messages(published)[-1]
+    assert said.startswith(f"调查已发布，将于 {start:%Y年%-m月%-d日} 08:00 开始接受作答（")
+    assert "天" in said and "后）" in said and "在此之前打开问卷链接，会看到开始时间" in said
+    assert not _CLOCK.search(said)
+    page = Client().get(reverse("surveys:answer", kwargs={"slug": survey.groups.first().slug})).content.decode()
+    assert f"本次调查将于 {start:%Y年%-m月%-d日} 08:00 开始" in page and "提交问卷" not in page
+
+
+def test_a_survey_whose_closing_time_has_passed_is_not_published(world: World) -> None:
+    survey = services.survey_create(evaluation=world.fresh("draft_a"), blueprint="service", by=world.prep_a)
+    Survey.objects.filter(pk=survey.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+    survey.refresh_from_db()
+    with pytest.raises(ServiceError, match=r"截止时间 .* 已过，请先修改截止时间，再发布"):
+        services.survey_open(survey=survey, by=world.prep_a)
+    survey.refresh_from_db()
+    assert survey.state == "draft"
+
+
+def test_times_and_durations_read_in_chinese() -> None:
+    assert timetext.duration(timedelta(minutes=30)) == "30 分钟"
+    assert timetext.duration(timedelta(seconds=10)) == "1 分钟"
+    assert timetext.duration(timedelta(hours=2, minutes=15)) == "2 小时 15 分钟"
+    assert timetext.duration(timedelta(days=4, hours=21, minutes=59)) == "4 天 21 小时"
+    assert timetext.duration(timedelta(days=30)) == "30 天"
+    moment = timezone.make_aware(datetime(2026, 12, 5, 8, 30))
+    assert timetext.moment(moment) == "2026年12月5日 08:30" and timetext.day(moment) == "2026年12月5日"
 
 
 # --- into the evaluation --------------------------------------------------------------------------

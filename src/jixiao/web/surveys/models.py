@@ -23,6 +23,8 @@ from jixiao.web.evaluations.models import Evaluation
 
 USER = settings.AUTH_USER_MODEL
 COMMENT_MAX = 500
+#: How long a survey stays open when no closing time is chosen.
+DEFAULT_OPEN_DAYS = 30
 
 
 class SurveyState(Choices):
@@ -52,8 +54,10 @@ class Survey(models.Model):
     evaluation = models.ForeignKey(Evaluation, models.CASCADE, related_name="surveys", verbose_name="自评")
     title = models.CharField("调查名称", max_length=200)
     intro = models.TextField("致受访者", max_length=1000, blank=True)
-    opens_at = models.DateTimeField("开始时间")
-    closes_at = models.DateTimeField("截止时间")
+    #: Empty while being designed: “发布时开始” / “开始后 DEFAULT_OPEN_DAYS 天截止”; publishing
+    #: fills in both, so a published survey always has its times.
+    opens_at = models.DateTimeField("开始时间", null=True, blank=True)
+    closes_at = models.DateTimeField("截止时间", null=True, blank=True)
     include_neutral = models.BooleanField("“一般”计入满意", default=False)
     measure = models.CharField("满意度取值", max_length=10, choices=Measure.choices(), default=Measure.SHARE.value)
     require_token = models.BooleanField("仅限邀请码作答", default=False)

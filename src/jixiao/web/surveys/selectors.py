@@ -16,10 +16,19 @@ from django.http import Http404
 from django.utils import timezone
 
 from jixiao.core.survey import Group, Result, Tally, combine, result
+from jixiao.web import timetext
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.selectors import get_evaluation_for_user
 from jixiao.web.evaluations.workflow import Action
-from jixiao.web.surveys.models import Answer, Question, RespondentGroup, Response, Survey, SurveyState
+from jixiao.web.surveys.models import (
+    DEFAULT_OPEN_DAYS,
+    Answer,
+    Question,
+    RespondentGroup,
+    Response,
+    Survey,
+    SurveyState,
+)
 
 
 def get_survey_for_user(user: Any, pk: int, survey_pk: int, action: Action) -> tuple[Evaluation, Survey]:
@@ -59,13 +68,31 @@ def public_group(slug: str) -> RespondentGroup:
 def availability(survey: Survey, now: datetime | None = None) -> str:
     """``""`` when the survey takes answers now, else the polite reason why not."""
     now = now or timezone.now()
-    if survey.state == SurveyState.CLOSED.value or now >= survey.closes_at:
-        return (
-            f"本次调查已于 {timezone.localtime(min(now, survey.closes_at)):%Y年%-m月%-d日 %H:%M} 结束，感谢您的关注。"
-        )
-    if survey.state != SurveyState.OPEN.value or now < survey.opens_at:
-        return f"本次调查将于 {timezone.localtime(survey.opens_at):%Y年%-m月%-d日 %H:%M} 开始，欢迎届时参与。"
+    opens, closes = survey.opens_at, survey.closes_at
+    if survey.state == SurveyState.CLOSED.value or (closes is not None and now >= closes):
+        return f"本次调查已于 {timetext.moment(min(now, closes or now))} 结束，感谢您的关注。"
+    if survey.state != SurveyState.OPEN.value or opens is None:
+        return "本次调查尚未开始，欢迎届时参与。"
+    if now < opens:
+        return f"本次调查将于 {timetext.moment(opens)} 开始，欢迎届时参与。"
     return ""
+
+
+def schedule(survey: Survey, now: datetime | None = None) -> str:
+    """When the survey takes answers, in one Chinese sentence (survey pages, publish message)."""
+    now = now or timezone.now()
+    opens, closes = survey.opens_at, survey.closes_at
+    if survey.state == SurveyState.DRAFT.value:
+        start = f"{timetext.moment(opens)} 开始" if opens else "发布时开始"
+        end = f"{timetext.moment(closes)} 截止" if closes else f"开始后 {DEFAULT_OPEN_DAYS} 天截止"
+        return f"尚未发布；{start}，{end}"
+    assert opens is not None and closes is not None  # publishing fixed both
+    if survey.state == SurveyState.CLOSED.value or now >= closes:
+        return f"{timetext.moment(opens)} 开始，已于 {timetext.moment(min(now, closes))} 结束"
+    if now < opens:
+        wait = timetext.duration(opens - now)
+        return f"将于 {timetext.moment(opens)} 开始接受作答（{wait}后），{timetext.moment(closes)} 截止"
+    return f"正在接受作答，{timetext.moment(closes)} 截止（还有 {timetext.duration(closes - now)}）"
 
 
 # --- results ----------------------------------------------------------------------------------

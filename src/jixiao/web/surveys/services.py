@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jixiao.core.numbers import fmt
+from jixiao.web import timetext
 from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations.documents import clone
 from jixiao.web.evaluations.errors import ServiceError
@@ -32,6 +33,7 @@ from jixiao.web.evaluations.workflow import Action, allowed
 from jixiao.web.surveys.blueprints import BLUEPRINTS
 from jixiao.web.surveys.models import (
     COMMENT_MAX,
+    DEFAULT_OPEN_DAYS,
     Answer,
     Invitation,
     Measure,
@@ -74,21 +76,18 @@ def _require_edit(user: Any, evaluation: Evaluation) -> None:
 
 
 @transaction.atomic
-def survey_create(*, evaluation: Evaluation, blueprint: str, by: Any, now: datetime | None = None) -> Survey:
-    """A new survey in 设计中 from a template: open for 30 days from tomorrow by default."""
+def survey_create(*, evaluation: Evaluation, blueprint: str, by: Any) -> Survey:
+    """A new survey in 设计中 from a template, without times: by default it opens when it is
+    published and stays open for :data:`DEFAULT_OPEN_DAYS` days."""
     _require_edit(by, evaluation)
     plan = BLUEPRINTS.get(blueprint)
     if plan is None:
         raise ServiceError("请选择问卷模板")
-    start = timezone.localtime(now or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
-    start += timedelta(days=1)
     unit = evaluation.unit.name
     survey = Survey.objects.create(
         evaluation=evaluation,
         title=plan.title.format(unit=unit)[:200],
         intro=plan.intro.format(unit=unit),
-        opens_at=start,
-        closes_at=start + timedelta(days=30),
         created_by=by,
     )
     _replace_parts(survey, list(plan.groups), list(plan.questions))
@@ -152,8 +151,8 @@ def _replace_parts(survey: Survey, groups: list[tuple[str, Decimal]], questions:
 class Design:
     title: str
     intro: str
-    opens_at: datetime
-    closes_at: datetime
+    opens_at: datetime | None  # None: when published
+    closes_at: datetime | None  # None: DEFAULT_OPEN_DAYS after opening
     include_neutral: bool
     measure: Measure
     require_token: bool
@@ -167,7 +166,7 @@ def survey_update(*, survey: Survey, design: Design, by: Any) -> None:
     evaluation = survey.evaluation
     _require_edit(by, evaluation)
     locked = Survey.objects.select_for_update().get(pk=survey.pk)
-    if design.closes_at <= design.opens_at:
+    if design.opens_at is not None and design.closes_at is not None and design.closes_at <= design.opens_at:
         raise ServiceError("截止时间应晚于开始时间")
     if not design.title.strip():
         raise ServiceError("请填写调查名称")
@@ -177,6 +176,8 @@ def survey_update(*, survey: Survey, design: Design, by: Any) -> None:
         locked.measure = design.measure.value
         locked.require_token = design.require_token
         locked.opens_at = design.opens_at
+    elif design.opens_at is None or design.closes_at is None:
+        raise ServiceError("调查已发布，请填写开始时间和截止时间")
     elif locked.opens_at != design.opens_at and locked.responses.exists():
         raise ServiceError("已有问卷提交，不能再修改开始时间")
     locked.title = design.title.strip()[:200]
@@ -187,11 +188,20 @@ def survey_update(*, survey: Survey, design: Design, by: Any) -> None:
 
 
 @transaction.atomic
-def survey_open(*, survey: Survey, by: Any) -> None:
+def survey_open(*, survey: Survey, by: Any, now: datetime | None = None) -> None:
+    """设计中 → 已发布. Times left empty are fixed now: it opens at once, and closes
+    :data:`DEFAULT_OPEN_DAYS` days after it opens; a chosen start is kept."""
     _require_edit(by, survey.evaluation)
     if not survey.questions.filter(overall=True).exists() or not survey.groups.exists():
         raise ServiceError("问卷至少要有一个调查对象和一道总体满意度题，才能发布")
-    updated = Survey.objects.filter(pk=survey.pk, state=SurveyState.DRAFT.value).update(state=SurveyState.OPEN.value)
+    now = now or timezone.now()
+    opens = survey.opens_at or now
+    closes = survey.closes_at or opens + timedelta(days=DEFAULT_OPEN_DAYS)
+    if closes <= now:
+        raise ServiceError(f"截止时间 {timetext.moment(closes)} 已过，请先修改截止时间，再发布")
+    updated = Survey.objects.filter(pk=survey.pk, state=SurveyState.DRAFT.value).update(
+        state=SurveyState.OPEN.value, opens_at=opens, closes_at=closes
+    )
     if not updated:
         raise ServiceError("只有设计中的调查可以发布")
     survey.refresh_from_db()
@@ -309,8 +319,8 @@ def _is_satisfaction(indicator: dict[str, Any]) -> bool:
     )
 
 
-def _day(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%Y年%-m月%-d日}"
+def _day(moment: datetime | None) -> str:
+    return timetext.day(moment) if moment is not None else "（未定）"
 
 
 def survey_method(figures: SurveyFigures) -> str:

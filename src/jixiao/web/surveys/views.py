@@ -25,7 +25,7 @@ from jixiao.web.evaluations.workflow import Action
 from jixiao.web.surveys import selectors, services
 from jixiao.web.surveys.blueprints import BLUEPRINTS
 from jixiao.web.surveys.export import answers_xlsx, qr_code
-from jixiao.web.surveys.models import Measure, SurveyState
+from jixiao.web.surveys.models import DEFAULT_OPEN_DAYS, Measure, SurveyState
 
 QR_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 NO_QR = "二维码模块（segno）未安装，暂时无法生成二维码；问卷链接仍可使用。请联系管理员安装 segno==1.6.6"
@@ -52,13 +52,14 @@ def index(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as error:
             messages.error(request, error.message)
             return redirect("surveys:index", pk=pk)
-        messages.success(request, "已按模板新建调查，请核对题目、调查对象和起止时间后发布")
+        messages.success(request, "已按模板新建调查：请核对题目和调查对象；起止时间可以不填（发布后立即开始）")
         return redirect("surveys:edit", pk=pk, survey_pk=survey.pk)
     context = {
         "evaluation": evaluation,
         "surveys": selectors.surveys_of(evaluation),
         "blueprints": BLUEPRINTS.values(),
         "can_edit": can_edit,
+        "default_days": DEFAULT_OPEN_DAYS,
     }
     return render(request, "surveys/index.html", context)
 
@@ -97,6 +98,7 @@ def detail(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
         "can_edit": Action.EDIT in selectors_may_edit(request, evaluation),
         "can_apply": Action.EDIT in available_actions(request.user, evaluation),
         "availability": selectors.availability(survey),
+        "schedule": selectors.schedule(survey),
         "margin_385": margin_for(385),
         "comments": selectors.comments_of(survey),
         "small": rate is not None and rate.margin is not None and rate.margin > 5,
@@ -105,8 +107,9 @@ def detail(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
 
 
 def _when(value: str) -> datetime | None:
+    """A posted ``datetime-local`` value in local time; None when empty or unreadable."""
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
@@ -119,8 +122,13 @@ def edit(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     if request.method == "POST":
         post = request.POST
         opens, closes = _when(post.get("opens_at", "")), _when(post.get("closes_at", ""))
-        if opens is None or closes is None:
-            error = "请填写开始时间和截止时间"
+        unreadable = [
+            label
+            for label, name, value in (("开始时间", "opens_at", opens), ("截止时间", "closes_at", closes))
+            if value is None and post.get(name, "").strip()
+        ]
+        if unreadable:
+            error = f"{'和'.join(unreadable)}无法识别，请用日期选择框选择，或写成 2026-12-05T08:30"
         else:
             design = services.Design(
                 title=post.get("title", ""),
@@ -148,12 +156,34 @@ def edit(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
         "error": error,
         "groups_text": request.POST.get("groups", groups) if error else groups,
         "questions_text": request.POST.get("questions", questions) if error else questions,
-        "opens": f"{timezone.localtime(survey.opens_at):%Y-%m-%dT%H:%M}",
-        "closes": f"{timezone.localtime(survey.closes_at):%Y-%m-%dT%H:%M}",
+        "opens": _local_input(survey.opens_at),
+        "closes": _local_input(survey.closes_at),
+        "default_days": DEFAULT_OPEN_DAYS,
         "measures": Measure.choices(),
         "designing": survey.state == SurveyState.DRAFT.value,
     }
     return render(request, "surveys/edit.html", context)
+
+
+def _local_input(moment: datetime | None) -> str:
+    """The value of a ``datetime-local`` input; empty for a time not chosen yet."""
+    return f"{timezone.localtime(moment):%Y-%m-%dT%H:%M}" if moment is not None else ""
+
+
+@login_required
+@require_POST
+def open_(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
+    """Publish, and say when the questionnaire takes answers: at once, or from the chosen start."""
+    _, survey = selectors.get_survey_for_user(request.user, pk, survey_pk, Action.EDIT)
+    try:
+        services.survey_open(survey=survey, by=request.user)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        later = selectors.availability(survey) != ""  # a start chosen later than now
+        then = "在此之前打开问卷链接，会看到开始时间" if later else "请张贴二维码或发送问卷链接"
+        messages.success(request, f"调查已发布，{selectors.schedule(survey)}。{then}。")
+    return redirect("surveys:detail", pk=pk, survey_pk=survey_pk)
 
 
 def _action(run: Any, done: str) -> Any:
@@ -172,7 +202,6 @@ def _action(run: Any, done: str) -> Any:
     return view
 
 
-open_ = _action(services.survey_open, "调查已发布：请张贴二维码或发送链接")
 close = _action(services.survey_close, "调查已结束，不再接受新的问卷")
 apply = _action(services.survey_apply_to_evaluation, "已将调查结果计入自评的满意度指标，并记入修改记录")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django import template
 
 from jixiao.core.numbers import fmt as core_fmt
+from jixiao.web import timetext
 from jixiao.web.evaluations.workflow import Kind, State
 
 register = template.Library()
@@ -62,3 +64,15 @@ def shown(value: Any) -> str:
     if value is None or value == "":
         return "（空）"
     return str(value)
+
+
+@register.filter
+def moment(value: datetime | None) -> str:
+    """A date and time as Chinese text (``2026年12月5日 08:30``), "—" when absent."""
+    return timetext.moment(value) if value is not None else "—"
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """A span in 天 / 小时 / 分钟 (never ``0:30:00``)."""
+    return timetext.duration(value) if value is not None else ""
