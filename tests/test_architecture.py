@@ -1,8 +1,13 @@
-"""The import contract: the core is pure Python, the command line never reaches the web layer.
+"""The import contract: which package may import which, and which library belongs where.
+
+Packages are layered: core < ingest < reports < pipeline < cli | web. A package imports only
+from the packages to its left; the command line and the web app never import each other
+(README.md, section 项目结构). Inside the web app, the roles of its modules hold as well
+(docs/web.md, section 代码结构): see the last part of this file.
 
 Two views of the same rule: the source (every import statement in every module, including
-imports inside functions) and the running interpreter (what importing actually loads,
-which also catches imports hidden behind ``importlib``).
+imports inside functions) and the running interpreter (what importing actually loads, which
+also catches imports hidden behind ``importlib``).
 """
 
 from __future__ import annotations
@@ -13,12 +18,38 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).resolve().parents[1] / "src" / "jixiao"
 CORE = SRC / "core"
 
-#: Libraries and layers the core must never import (design.md: pure signatures, no I/O libraries).
+#: What each package of jixiao may import from the others.
+ALLOWED: dict[str, frozenset[str]] = {
+    "core": frozenset(),
+    "ingest": frozenset({"core"}),
+    "reports": frozenset({"core", "ingest"}),
+    "pipeline": frozenset({"core", "ingest", "reports"}),
+    "cli": frozenset({"core", "ingest", "reports", "pipeline"}),
+    "web": frozenset({"core", "ingest", "reports", "pipeline"}),
+    # Test support (synthetic evaluations for tests and bench/); nothing in the product imports it.
+    "testing": frozenset({"core", "ingest"}),
+}
+#: Modules outside the packages: ``python -m jixiao`` is the command line; the root imports nothing.
+PACKAGE_OF_MODULE = {"jixiao.__main__": "cli", "jixiao": "root"}
+ALLOWED["root"] = frozenset()
+
+#: Libraries that belong to one package only.
+OWNED_LIBRARIES = {
+    "rich": "cli",
+    "typer": "cli",
+    "django": "web",
+    "ninja": "web",
+    "axes": "web",
+    "django_htmx": "web",
+    "docx": "reports",
+    "matplotlib": "reports",
+    "PIL": "reports",
+}
+
+#: Libraries the core must never import (pure signatures, no I/O libraries), and outer layers.
 CORE_FORBIDDEN = (
     "django",
     "openpyxl",
@@ -37,14 +68,14 @@ CORE_FORBIDDEN = (
 )
 
 
-def _module_name(path: Path) -> str:
+def module_name(path: Path) -> str:
     parts = path.relative_to(SRC.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def imported_names(path: Path) -> set[str]:
     """Every module an ``import`` statement in ``path`` names, relative imports made absolute."""
-    module = _module_name(path)
+    module = module_name(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     return names_in(path.read_text("utf-8"), package)
 
@@ -64,12 +95,78 @@ def names_in(source: str, package: str) -> set[str]:
     return names
 
 
-def _forbidden(name: str, prefixes: tuple[str, ...]) -> bool:
+def forbidden(name: str, prefixes: tuple[str, ...]) -> bool:
     return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
+
+
+def package_of(module: str) -> str:
+    """``jixiao.web.evaluations.views`` → ``web``; ``jixiao.pipeline`` → ``pipeline``."""
+    if module in PACKAGE_OF_MODULE:
+        return PACKAGE_OF_MODULE[module]
+    return module.split(".")[1]
+
+
+def source_modules() -> list[Path]:
+    return sorted(path for path in SRC.rglob("*.py") if "migrations" not in path.parts)
 
 
 def _core_modules() -> list[Path]:
     return sorted(CORE.rglob("*.py"))
+
+
+# --- packages ---------------------------------------------------------------------------------
+
+
+def test_every_module_belongs_to_a_known_package() -> None:
+    packages = {package_of(module_name(path)) for path in source_modules()}
+    assert {"core", "ingest", "reports", "pipeline", "cli", "web", "root"} <= packages
+    assert packages <= set(ALLOWED), f"add the new package to ALLOWED: {sorted(packages - set(ALLOWED))}"
+
+
+def wrong_packages(module: str, names: set[str]) -> list[str]:
+    """The packages ``module`` imports from but may not."""
+    own = package_of(module)
+    used = {package_of(name) for name in names if name == "jixiao" or name.startswith("jixiao.")}
+    return sorted(used - {own, "root"} - ALLOWED[own])  # anyone may read jixiao.__version__
+
+
+def test_each_package_imports_only_the_packages_below_it() -> None:
+    offences = {module_name(path): wrong_packages(module_name(path), imported_names(path)) for path in source_modules()}
+    assert {module: wrong for module, wrong in offences.items() if wrong} == {}
+
+
+def test_the_layer_rule_sees_an_offence() -> None:
+    # A guard on the guard: the reports reaching the command line, the command line the web app
+    # (even inside a function), the web app the command line.
+    assert wrong_packages("jixiao.reports.api", names_in("from jixiao.cli.report import run_report", "jixiao.reports"))
+    inside = "def f():\n    from ..web.evaluations import services\n"
+    assert wrong_packages("jixiao.cli.app", names_in(inside, "jixiao.cli")) == ["web"]
+    assert wrong_packages("jixiao.web.api", names_in("import jixiao.cli", "jixiao.web")) == ["cli"]
+    assert wrong_packages("jixiao.pipeline", names_in("from jixiao import reports", "jixiao")) == []
+
+
+def test_libraries_stay_in_the_package_that_owns_them() -> None:
+    offences = {}
+    for path in source_modules():
+        module = module_name(path)
+        own = package_of(module)
+        wrong = sorted(name for name in imported_names(path) if OWNED_LIBRARIES.get(name.split(".")[0], own) != own)
+        if wrong:
+            offences[module] = wrong
+    assert offences == {}
+
+
+def test_nothing_in_the_product_imports_the_test_support() -> None:
+    users = [
+        module_name(path)
+        for path in source_modules()
+        if package_of(module_name(path)) != "testing"
+        and any(forbidden(name, ("jixiao.testing",)) for name in imported_names(path))
+    ]
+    assert users == []
+
+
+# --- the core ---------------------------------------------------------------------------------
 
 
 def test_the_core_has_modules_to_check() -> None:
@@ -79,7 +176,7 @@ def test_the_core_has_modules_to_check() -> None:
 def test_core_source_imports_no_framework_library_or_outer_layer() -> None:
     offences = {
         str(path.relative_to(SRC.parent)): sorted(
-            name for name in imported_names(path) if _forbidden(name, CORE_FORBIDDEN)
+            name for name in imported_names(path) if forbidden(name, CORE_FORBIDDEN)
         )
         for path in _core_modules()
     }
@@ -92,8 +189,11 @@ def test_relative_and_function_level_imports_are_seen() -> None:
     source = "def f():\n    from ..ingest import loader\n    import yaml\n"
     names = names_in(source, "jixiao.core")
     assert {"jixiao.ingest", "jixiao.ingest.loader", "yaml"} <= names
-    assert _forbidden("jixiao.ingest.loader", CORE_FORBIDDEN)
-    assert not _forbidden("yamlish", CORE_FORBIDDEN)
+    assert forbidden("jixiao.ingest.loader", CORE_FORBIDDEN)
+    assert not forbidden("yamlish", CORE_FORBIDDEN)
+
+
+# --- what importing really loads --------------------------------------------------------------
 
 
 def _loaded_after_import(modules: list[str]) -> list[str]:
@@ -109,29 +209,25 @@ def _loaded_after_import(modules: list[str]) -> list[str]:
     return loaded
 
 
+def _modules_of(*packages: str) -> list[str]:
+    """The importable modules of ``packages`` (a ``__main__`` would run the program instead)."""
+    names = {module_name(path) for path in source_modules() if path.stem != "__main__"}
+    return sorted(name for name in names if package_of(name) in packages)
+
+
 def test_importing_every_core_module_loads_no_forbidden_module() -> None:
-    modules = sorted({_module_name(path) for path in _core_modules()})
-    loaded = _loaded_after_import(modules)
+    loaded = _loaded_after_import(_modules_of("core"))
     assert "jixiao.core.scoring" in loaded
-    assert [name for name in loaded if _forbidden(name, CORE_FORBIDDEN)] == []
+    assert [name for name in loaded if forbidden(name, CORE_FORBIDDEN)] == []
 
 
-def test_cli_source_never_imports_the_web_layer() -> None:
-    for path in (SRC / "cli.py", SRC / "pipeline.py"):
-        names = imported_names(path)
-        assert [name for name in names if _forbidden(name, ("jixiao.web", "django"))] == [], path
+def test_importing_ingest_reports_and_pipeline_loads_no_terminal_or_web_library() -> None:
+    loaded = _loaded_after_import(_modules_of("ingest", "reports", "pipeline"))
+    assert {"jixiao.ingest.table", "jixiao.reports.docx_writer", "jixiao.pipeline"} <= set(loaded)
+    assert [name for name in loaded if forbidden(name, ("rich", "typer", "django", "jixiao.cli", "jixiao.web"))] == []
 
 
 def test_importing_the_cli_loads_neither_django_nor_the_web_layer() -> None:
-    checks = pytest.importorskip("jixiao.core.checks", reason="the checker (jixiao.core.checks) is not merged yet")
-    if not hasattr(checks, "check"):
-        pytest.skip("jixiao.core.checks.check() is not merged yet; the CLI imports it")
-    loaded = _loaded_after_import(["jixiao.cli"])
-    assert "typer" in loaded  # the import really happened
-    assert [name for name in loaded if _forbidden(name, ("jixiao.web", "django"))] == []
-
-
-def test_pipeline_stays_free_of_terminal_libraries() -> None:
-    # The pipeline is shared with the web app: Rich and Typer belong to the command line only.
-    names = imported_names(SRC / "pipeline.py")
-    assert [name for name in names if _forbidden(name, ("rich", "typer", "django"))] == []
+    loaded = _loaded_after_import(_modules_of("cli"))
+    assert {"typer", "jixiao.cli.app", "jixiao.cli.report"} <= set(loaded)  # the import really happened
+    assert [name for name in loaded if forbidden(name, ("jixiao.web", "django"))] == []

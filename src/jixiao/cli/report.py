@@ -1,4 +1,4 @@
-"""``jixiao report``: the work behind the command (the Typer command itself is in jixiao.cli).
+"""``jixiao report``: the work behind the command (the Typer command itself is in jixiao.cli.app).
 
 Each file is loaded, scored (and checked for the review copy) through :mod:`jixiao.pipeline`,
 then written in the chosen format; a batch of PDFs goes through one LibreOffice process.

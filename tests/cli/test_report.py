@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from jixiao import pipeline
 from jixiao.cli import app
-from jixiao.reports.cli import output_paths
+from jixiao.cli.report import output_paths
 from tests.reports.conftest import EXAMPLE, FINDINGS
 
 runner = CliRunner()
