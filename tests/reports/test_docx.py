@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import docx
@@ -16,7 +18,7 @@ from jixiao.core.model import Evaluation
 from jixiao.core.scoring import Scorecard
 from jixiao.reports.content import build_content
 from jixiao.reports.document import ReportContent
-from jixiao.reports.docx_writer import docx_bytes
+from jixiao.reports.docx_writer import CHAR_TWIPS, TEXT_WIDTH_TWIPS, docx_bytes
 from tests.reports.conftest import FINDINGS, FORMULA, SEED_FIGURES
 from tests.reports.test_content import DEPARTMENT_OUTLINE, OVERVIEW_SUBSECTIONS
 
@@ -104,7 +106,49 @@ def test_title_is_centred_and_sign_off_right_aligned_with_arabic_date(document: 
     assert first.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
     signer, date = (p for p in document.paragraphs if p.style.name == "落款")
     assert (signer.text, date.text) == ("东湖区城市综合管理协调领导小组办公室", "2022年5月18日")
-    assert signer.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    # 18 characters are too long to centre over the date four characters from the margin:
+    # the signer ends at the margin and the date is centred under it.
+    assert signer.alignment == WD_ALIGN_PARAGRAPH.RIGHT and signer.paragraph_format.right_indent == 0
+    assert date.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert date.paragraph_format.left_indent.twips == round(TEXT_WIDTH_TWIPS - 18 * CHAR_TWIPS)
+
+
+def test_short_signer_is_centred_over_the_date_four_characters_from_the_margin(seed_content: ReportContent) -> None:
+    document = reopen(replace(seed_content, sign_off="东湖区财政局"))
+    signer, date = (p for p in document.paragraphs if p.style.name == "落款")
+    four = 4 * CHAR_TWIPS  # GB/T 9704 §7.3.5.1: 成文日期右空四字
+    assert date.alignment == WD_ALIGN_PARAGRAPH.RIGHT and date.paragraph_format.right_indent.twips == round(four)
+    date_width = 3 * CHAR_TWIPS + 7 * CHAR_TWIPS / 2  # 年月日 and seven digits "2022", "5", "18"
+    region_left = signer.paragraph_format.left_indent.twips
+    assert signer.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    # the signer's centre (middle of its region) is the date's centre
+    assert (TEXT_WIDTH_TWIPS - region_left) / 2 == pytest.approx(four + date_width / 2, abs=1)
+
+
+def test_metadata_names_jixiao_the_generation_time_and_chinese(seed_content: ReportContent) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    data = docx_bytes(seed_content)
+    properties = docx.Document(io.BytesIO(data)).core_properties
+    assert before <= properties.created <= datetime.now(UTC)  # python-docx reads the Z as UTC
+    assert properties.modified == properties.created
+    assert properties.language == "zh-CN"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        app = archive.read("docProps/app.xml").decode()
+        settings = archive.read("word/settings.xml").decode()
+        styles = archive.read("word/styles.xml").decode()
+        names = archive.namelist()
+    assert "<Application>jixiao</Application>" in app and "Microsoft" not in app
+    assert '<w:themeFontLang w:val="zh-CN" w:eastAsia="zh-CN"/>' in settings
+    # no theme colours and no linked character styles (Word shows linked headings blue and bold)
+    assert "themeColor" not in styles and "<w:link " not in styles and "Heading1Char" not in styles
+    assert "word/stylesWithEffects.xml" not in names and "docProps/thumbnail.jpeg" not in names
+
+
+def test_punctuation_may_not_hang_past_the_margin(document: Any) -> None:
+    """w:overflowPunct val=1 turns LibreOffice's hanging punctuation off (see _hanging_punctuation_off)."""
+    p_pr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    assert p_pr.find(qn("w:overflowPunct")).get(qn("w:val")) == "1"
+    assert document.styles["Normal"].element.pPr.find(qn("w:overflowPunct")).get(qn("w:val")) == "1"
 
 
 def test_page_numbers_are_a_page_field_between_dashes_on_the_outer_side(document: Any) -> None:
@@ -190,8 +234,16 @@ def test_review_copy_has_the_appendix_after_a_page_break(seed: tuple[Evaluation,
     evaluation, fw, card = seed
     document = reopen(build_content(evaluation, card, framework=fw, findings=FINDINGS, review_copy=True))
     text = all_text(document)
-    heading = next(p for p in document.paragraphs if p.text == "附件：审核意见")
-    assert heading.paragraph_format.page_break_before
+    texts = [p.text for p in document.paragraphs]
+    # 附件说明 (GB/T 9704 §7.3.4) before the sign-off; the attachment (§8) on a new page:
+    # "附件" flush left on its first line, the title centred on the second.
+    note = texts.index("附件：审核意见")
+    assert texts[note + 1 : note + 3] == ["东湖区城市综合管理协调领导小组办公室", "2022年5月18日"]
+    label = document.paragraphs[texts.index("附件")]
+    assert label.paragraph_format.page_break_before and label.paragraph_format.first_line_indent == 0
+    assert label.runs[0].font.name == "黑体"
+    title = document.paragraphs[texts.index("附件") + 1]
+    assert title.text == "审核意见" and title.style.name == "公文标题"
     assert "<自评等级>与得分不符 & 需更正" in text
     assert "仅供审核" in text
     publication = all_text(reopen(build_content(evaluation, card, framework=fw, findings=FINDINGS)))

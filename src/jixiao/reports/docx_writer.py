@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import io
 import math
+import unicodedata
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
@@ -26,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
 from jixiao.reports.charts import chart_png
-from jixiao.reports.document import Align, Cell, Chart, Paragraph, ReportContent, Role, Section, Table
+from jixiao.reports.document import Align, Block, Cell, Chart, Paragraph, ReportContent, Role, Section, Table
 from jixiao.reports.sanitize import clean_text
 
 # --- GB/T 9704-2012 figures ---------------------------------------------------------------
@@ -100,9 +102,10 @@ def docx_bytes(content: ReportContent) -> bytes:
     return buffer.getvalue()
 
 
-def build_document(content: ReportContent) -> Any:
+def build_document(content: ReportContent, *, generated: datetime | None = None) -> Any:
+    """The report as a python-docx Document; ``generated`` (default: now) dates core.xml."""
     document = Document(io.BytesIO(_blank()))
-    _properties(document, content)
+    _properties(document, content, generated or datetime.now(UTC))
     _write_body(document, content)
     return document
 
@@ -112,8 +115,11 @@ def _blank() -> bytes:
     """An empty document with the page, styles and footers set: prepared once per process."""
     document = Document()
     _page(document)
+    _prune_styles(document)
     _styles(document)
     _footer(document)
+    _settings(document)
+    _application(document)
     body = document.element.body
     for child in list(body):  # python-docx's template starts with an empty paragraph
         if child.tag == qn("w:p"):
@@ -176,8 +182,13 @@ def _page_number(paragraph: Any, alignment: Any) -> None:
         paragraph._p.append(run)
 
 
-def _properties(document: Any, content: ReportContent) -> None:
+def _properties(document: Any, content: ReportContent, generated: datetime) -> None:
+    """core.xml: created and modified are the time of generation (UTC), language zh-CN."""
     props = document.core_properties
+    utc = generated.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    props.created = props.modified = utc
+    props.revision = 1
+    props.language = "zh-CN"
     props.title = "".join(content.title)
     props.author = content.unit
     props.last_modified_by = "jixiao"
@@ -186,7 +197,69 @@ def _properties(document: Any, content: ReportContent) -> None:
     props.comments = "由 jixiao 根据自评数据生成，文中数字均由评分结果计算。"
 
 
+#: docProps/app.xml: python-docx's template names "Microsoft Macintosh Word"; the report says who made it.
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>jixiao</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+).encode()
+
+
+THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+
+
+def _application(document: Any) -> None:
+    """app.xml names jixiao; the template's thumbnail (a blank page) is dropped."""
+    package = document.part.package
+    for part in package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = APP_XML
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype == THUMBNAIL:
+            del package.rels[r_id]
+
+
+def _settings(document: Any) -> None:
+    """Theme font language zh-CN (python-docx's template says ja-JP for East Asian text)."""
+    settings = document.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 # --- styles ---------------------------------------------------------------------------------
+
+#: The template's styles the report keeps; the others (list, quote, 130 coloured table styles,
+#: the "Heading N Char" character styles linked to the headings) are removed. A linked character
+#: style is what makes Word show a heading blue and bold although the paragraph style is plain.
+KEPT_STYLES = frozenset(
+    {"Normal", "Header", "Footer", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid"}
+    | {f"Heading{level}" for level in HEADING_FONTS}
+)
+
+
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def _prune_styles(document: Any) -> None:
+    # Word 2010's second copy of the template's styles, with their theme colours: not needed.
+    for r_id, rel in list(document.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            del document.part.rels[r_id]
+    root = document.styles.element
+    for style in root.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in KEPT_STYLES:
+            root.remove(style)
+            continue
+        for tag in ("w:link", "w:next"):
+            for found in style.findall(qn(tag)):
+                style.remove(found)
+        for color in style.iter(qn("w:color")):
+            color.getparent().remove(color)
 
 
 def set_fonts(element: Any, name: str) -> None:
@@ -208,6 +281,7 @@ def _styles(document: Any) -> None:
     _exact(normal.paragraph_format, indent=True)
     normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     normal.paragraph_format.widow_control = False
+    _hanging_punctuation_off(normal.element.get_or_add_pPr())
     for level, font in HEADING_FONTS.items():
         style = styles[f"Heading {level}"]
         _reset(style)
@@ -258,10 +332,30 @@ def _defaults(styles: Any) -> None:
     lang = r_pr.find(qn("w:lang"))
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
-    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    p_pr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    _hanging_punctuation_off(p_pr)
+    spacing = p_pr.find(qn("w:spacing"))
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), str(LINE_PITCH_TWIPS))
     spacing.set(qn("w:lineRule"), "exact")
+
+
+def _hanging_punctuation_off(p_pr: Any) -> None:
+    """Keep line-end punctuation inside the text area (docs/reports.md, 标点不悬挂).
+
+    LibreOffice 7.x hangs a "，" "；" "。" that would be the 29th character of a line past the
+    margin and, in justified lines, then does not draw it: the PDF loses it. Its .docx import
+    reads ``w:overflowPunct`` inverted (``val=1`` turns its hanging punctuation off), while
+    Word reads ``val=1`` as its default (punctuation may overflow, drawn). So ``val=1`` keeps
+    Word as it was and makes LibreOffice move the last character down with the punctuation
+    (避头尾), as most Chinese typesetting does. tests/reports/test_formats.py compares the
+    characters of the .docx and the PDF and fails if a LibreOffice version reads it otherwise.
+    """
+    found = p_pr.find(qn("w:overflowPunct"))
+    if found is None:
+        found = OxmlElement("w:overflowPunct")
+        p_pr.insert_element_before(found, *P_PR_ORDER[P_PR_ORDER.index("w:overflowPunct") + 1 :])
+    found.set(qn("w:val"), "1")
 
 
 def _reset(style: Any) -> None:
@@ -407,6 +501,14 @@ class _Body:
                 body.append(child)
         self.parts = []
 
+    def keep_last_with_next(self) -> None:
+        """Keep the last paragraph written so far on the page of what follows."""
+        self.flush()
+        body = self.document.element.body
+        last = body.sectPr.getprevious() if body.sectPr is not None else body[-1]
+        if last is not None and last.tag == qn("w:p"):
+            _p_pr_child(last, "w:keepNext")
+
     def picture(self, png: bytes) -> None:
         self.flush()
         paragraph = self.document.add_paragraph(style=STYLE_FIGURE)
@@ -425,14 +527,87 @@ def _write_body(document: Any, content: ReportContent) -> None:
         _paragraph(body, paragraph)
     for section in content.sections:
         _section(body, section)
-    if content.sign_off:
-        # two blank lines above the sign-off
-        body.add(_p(content.sign_off, BODY_FONT, STYLE_SIGN, ppr=f'<w:spacing w:before="{LINE_PITCH_TWIPS * 2}"/>'))
-    if content.date:
-        body.add(_p(content.date, BODY_FONT, STYLE_SIGN))
-    if content.appendix is not None:  # on a page of its own (a break paragraph could leave a blank page)
-        _section(body, content.appendix, new_page=True)
+    body.keep_last_with_next()  # the sign-off never stands alone on a page
+    if content.appendix is not None:
+        body.add(_attachment_note(attachment_name(content.appendix)))
+    _signature(body, content.sign_off, content.date)
+    if content.appendix is not None:
+        _attachment(body, content.appendix)
     body.flush()
+
+
+# --- sign-off and attachment (GB/T 9704-2012 §7.3.4, §7.3.5.1, §8; docs/reports.md) -----------
+
+#: One 字 of the body on the 28-character line: the unit of "右空四字".
+CHAR_TWIPS = TEXT_WIDTH_MM * TWIPS_PER_MM / CHARS_PER_LINE
+TEXT_WIDTH_TWIPS = round(TEXT_WIDTH_MM * TWIPS_PER_MM)
+#: 成文日期右空四字 (§7.3.5.1, a document the unit stamps with its seal).
+DATE_RIGHT_CHARS = 4
+
+
+def text_twips(text: str) -> float:
+    """Width of body text: a CJK or full-width character one 字, anything else half of one."""
+    return sum(CHAR_TWIPS if unicodedata.east_asian_width(ch) in "WF" else CHAR_TWIPS / 2 for ch in text)
+
+
+def _signature(body: _Body, signer: str, date: str) -> None:
+    """发文机关署名 centred over 成文日期; the date four characters from the right margin.
+
+    The seal is pressed over both, its top within a line of the text above: two blank
+    lines above the signer leave it room. A signer too long to be centred over the date
+    there ends at the right margin, and the date is centred under it.
+    """
+    before = f'<w:spacing w:before="{LINE_PITCH_TWIPS * 2}"/>'
+    date_right = round(DATE_RIGHT_CHARS * CHAR_TWIPS)
+    centre = date_right + text_twips(date) / 2  # the date's centre, from the right margin
+    if signer and text_twips(signer) > 2 * centre:
+        signer_ind = '<w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/>'
+        signer_jc = "right"
+        left = max(TEXT_WIDTH_TWIPS - round(text_twips(signer)), 0)
+        date_ind = f'<w:ind w:left="{left}" w:right="0" w:firstLine="0" w:firstLineChars="0"/>'
+        date_jc = "center"
+    else:
+        left = max(TEXT_WIDTH_TWIPS - round(2 * centre), 0)
+        signer_ind = f'<w:ind w:left="{left}" w:right="0" w:firstLine="0" w:firstLineChars="0"/>'
+        signer_jc = "center"
+        date_ind = f'<w:ind w:left="0" w:right="{date_right}" w:firstLine="0" w:firstLineChars="0"/>'
+        date_jc = "right"
+    if signer:
+        body.add(_p(signer, BODY_FONT, STYLE_SIGN, align=signer_jc, ppr=f"<w:keepNext/>{before}{signer_ind}"))
+        before = ""
+    if date:
+        body.add(_p(date, BODY_FONT, STYLE_SIGN, align=date_jc, ppr=f"{before}{date_ind}"))
+
+
+def attachment_name(appendix: Section) -> str:
+    """"审核意见" from the appendix heading "附件：审核意见" (the heading may also be the bare name)."""
+    heading = appendix.heading.strip()
+    for prefix in ("附件：", "附件:", "附件"):
+        if heading.startswith(prefix) and len(heading) > len(prefix):
+            return heading[len(prefix) :].strip()
+    return heading
+
+
+def _attachment_note(name: str) -> str:
+    """附件说明 (§7.3.4): a blank line below the text, two characters in, "附件：" and the name;
+    a second line of the name aligns with its first character."""
+    label = round(text_twips("附件："))
+    indent = round(2 * CHAR_TWIPS)
+    ppr = (
+        f'<w:keepNext/><w:spacing w:before="{LINE_PITCH_TWIPS}"/>'
+        f'<w:ind w:left="{indent + label}" w:hanging="{label}" w:firstLineChars="0"/>'
+    )
+    return _p(f"附件：{name}", BODY_FONT, ppr=ppr)
+
+
+def _attachment(body: _Body, appendix: Section) -> None:
+    """The attachment on a page of its own (§8): "附件" in 3号黑体 flush left on the first line,
+    its title centred on the second, then the text formatted like the body."""
+    flush = '<w:pageBreakBefore/><w:ind w:firstLine="0" w:firstLineChars="0"/>'
+    body.add(_p("附件", HEI_FONT, ppr=flush))
+    body.add(_p(attachment_name(appendix), TITLE_FONT, STYLE_TITLE))
+    for block in appendix.blocks:
+        _block(body, block)
 
 
 def _paragraph(body: _Body, paragraph: Paragraph) -> None:
@@ -446,19 +621,22 @@ def _paragraph(body: _Body, paragraph: Paragraph) -> None:
         body.add(_p(paragraph.text, BODY_FONT))
 
 
-def _section(body: _Body, section: Section, *, new_page: bool = False) -> None:
+def _section(body: _Body, section: Section) -> None:
     level = min(max(section.level, 1), 4)
-    ppr = "<w:pageBreakBefore/>" if new_page else ""
-    body.add(_p(section.heading, HEADING_FONTS[level], f"Heading{level}", ppr=ppr))
+    body.add(_p(section.heading, HEADING_FONTS[level], f"Heading{level}"))
     for block in section.blocks:
-        if isinstance(block, Section):
-            _section(body, block)
-        elif isinstance(block, Paragraph):
-            _paragraph(body, block)
-        elif isinstance(block, Table):
-            _table(body, block)
-        else:
-            _chart(body, block)
+        _block(body, block)
+
+
+def _block(body: _Body, block: Block) -> None:
+    if isinstance(block, Section):
+        _section(body, block)
+    elif isinstance(block, Paragraph):
+        _paragraph(body, block)
+    elif isinstance(block, Table):
+        _table(body, block)
+    else:
+        _chart(body, block)
 
 
 def _chart(body: _Body, chart: Chart) -> None:
