@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,65 @@ FINDINGS = (
     Finding("TYPO_DOUBLED", Severity.P2, "叠字“我办办”", "narrative.outputs"),
     Finding("GRADE_BAND", Severity.P0, "<自评等级>与得分不符 & 需更正", "stated.grade"),
 )
+
+
+# --- large and awkward evaluations (issue 10: nothing lost, every format) ----------------------
+
+#: Rare CJK outside the Basic Multilingual Plane, and emoji.
+RARE = "𠀀𪚥"
+EMOJI = "😀🎉"
+
+
+def publishable(evaluation: Evaluation) -> Evaluation:
+    """``evaluation`` without the example's "assumed" marks (a publication copy may refuse them)."""
+    return replace(evaluation, indicators=tuple(replace(i, assumed=()) for i in evaluation.indicators))
+
+
+def sixty_indicators(evaluation: Evaluation) -> Evaluation:
+    """The seed with 60 indicators: 40 产出 in four 二级, 15 效益, 5 满意度; weights sum to 90."""
+    groups = (
+        [("产出指标", l2) for l2 in ("数量指标", "质量指标", "时效指标", "成本指标") for _ in range(10)]
+        + [("效益指标", "社会效益指标")] * 10
+        + [("效益指标", "可持续影响指标")] * 5
+        + [("满意度指标", "服务对象满意度指标")] * 5
+    )
+    indicators = []
+    for n, (l1, l2) in enumerate(groups, start=1):
+        target, actual = (f"≥{n * 250}户", f"{n * 250 + n % 7 * 13}户") if n % 3 else ("≥95%", f"{90 + n % 9}%")
+        indicators.append(
+            replace(
+                evaluation.indicators[0],
+                l1=l1,
+                l2=l2,
+                name=f"第{n}项重点任务完成数量（含街道、社区两级）",
+                target=parse_measure(target),
+                actual=parse_measure(actual),
+                weight=Decimal("1.5"),
+                deviation_note="" if n % 4 else f"第{n}项：受疫情影响部分工作顺延至次年一季度，已制定整改计划。",
+                assumed=(),
+            )
+        )
+    return replace(evaluation, indicators=tuple(indicators))
+
+
+def long_narrative(chars: int = 5000) -> str:
+    """One paragraph of at least ``chars`` characters with figures and every kind of punctuation."""
+    parts: list[str] = []
+    n = 0
+    while sum(map(len, parts)) < chars:
+        n += 1
+        parts.append(
+            f"第{n}批次整治出店经营{n * 37}起，清理“牛皮癣”小广告{n * 113}处，"
+            f"完成率{90 + n % 10}.{n % 7}%；涉及（{n % 5 + 1}个）社区、街道及商户《责任书》{n}份。"
+        )
+    return "".join(parts)
+
+
+def awkward_evaluation(evaluation: Evaluation) -> Evaluation:
+    """Rare CJK, emoji, a 5,000-character paragraph, 60 indicators and values that cannot be compared."""
+    ev = sixty_indicators(evaluation)
+    first, second, *rest = ev.indicators
+    first = replace(first, name=f"生僻字{RARE}与表情{EMOJI}指标", deviation_note=long_narrative(1200))
+    second = replace(second, target=parse_measure("≥95%"), actual=parse_measure("较好"))  # not comparable
+    narrative = replace(ev.narrative, outputs=f"生僻字{RARE}，表情{EMOJI}。" + long_narrative())
+    return replace(ev, narrative=narrative, indicators=(first, second, *rest))

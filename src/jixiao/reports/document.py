@@ -39,12 +39,17 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Cell:
-    """A table cell. ``number`` keeps the figure for formats that store numbers (xlsx)."""
+    """A table cell. ``number`` keeps the figure for formats that store numbers (xlsx).
+
+    ``whole``: a figure with its unit ("≥15000米", "97.75") that must never break across lines;
+    the writers size the column for it and keep it on one line.
+    """
 
     text: str
     number: Decimal | None = None
     align: Align = Align.LEFT
     bold: bool = False
+    whole: bool = False
 
 
 @dataclass(frozen=True)

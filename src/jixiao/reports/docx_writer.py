@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -28,7 +29,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
 from jixiao.reports.charts import chart_png
-from jixiao.reports.document import Align, Block, Cell, Chart, Paragraph, ReportContent, Role, Section, Table
+from jixiao.reports.document import (
+    Align, Block, Cell, Chart, Merge, Paragraph, ReportContent, Role, Section, Table,
+)  # fmt: skip
+from jixiao.reports.table_layout import layout
 from jixiao.reports.sanitize import clean_text
 
 # --- GB/T 9704-2012 figures ---------------------------------------------------------------
@@ -512,7 +516,20 @@ class _Body:
     def picture(self, png: bytes) -> None:
         self.flush()
         paragraph = self.document.add_paragraph(style=STYLE_FIGURE)
-        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(IMAGE_WIDTH_MM))
+        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(image_width_mm(png)))
+
+
+#: A chart and its caption (two lines) fit the text area: the picture is at most this high.
+IMAGE_MAX_HEIGHT_MM = PAGE_HEIGHT_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM - 2 * LINE_PITCH_PT * 25.4 / 72 - 3
+
+
+def image_width_mm(png: bytes) -> float:
+    """150 mm wide, narrower when that would make the chart taller than the text area allows
+    (a chart of 60 indicators): scaled down whole, so its caption stays on its page."""
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # IHDR
+    if width <= 0 or height <= 0:
+        return IMAGE_WIDTH_MM
+    return min(IMAGE_WIDTH_MM, IMAGE_MAX_HEIGHT_MM * width / height)
 
 
 def _write_body(document: Any, content: ReportContent) -> None:
@@ -644,16 +661,26 @@ def _chart(body: _Body, chart: Chart) -> None:
     body.add(_p(chart.caption, HEI_FONT, STYLE_CAPTION))
 
 
+#: Left and right cell margins in twips (1 mm each).
+CELL_MARGIN_TWIPS = 57
+TEXT_HEIGHT_PT = (PAGE_HEIGHT_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM) / 25.4 * 72
+
+
 def _table(body: _Body, table: Table) -> None:
     body.add(_p(table.caption, HEI_FONT, STYLE_CAPTION))
-    scale = TEXT_WIDTH_MM * TWIPS_PER_MM / sum(table.widths)
-    widths = [round(w * scale) for w in table.widths]
-    spans = _spans(table)
+    plan = layout(
+        table, TEXT_WIDTH_TWIPS / 20, TABLE_PT, page_pt=TEXT_HEIGHT_PT - 2 * LINE_PITCH_PT,
+        padding_pt=2 * CELL_MARGIN_TWIPS / 20 + 4,
+    )  # fmt: skip
+    widths = [round(w * 20) for w in plan.widths]
+    widths[-1] += TEXT_WIDTH_TWIPS - sum(widths)  # rounding: the table is exactly the text width
+    spans = _spans(plan.merges)
     xml = [
         '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>',
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>',
         f'<w:tblBorders>{BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>',
-        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>',
+        f'<w:tblCellMar><w:left w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/>'
+        f'<w:right w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/></w:tblCellMar>',
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
         'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
         *(f'<w:gridCol w:w="{w}"/>' for w in widths),
@@ -663,11 +690,13 @@ def _table(body: _Body, table: Table) -> None:
         keep = "<w:cantSplit/>" if sum(len(c.text) for c in cells) < 400 else ""
         header = "<w:tblHeader/>" if r < len(table.header) else ""
         xml.append(f"<w:tr><w:trPr>{keep}{header}</w:trPr>")
+        keep_next = r in plan.keep_with_next
         for c, cell in enumerate(cells):
             span = spans.get((r, c))
             if span == "covered":
                 continue
-            xml.append(_cell(cell, widths, c, span))
+            label = plan.labels.get((r, c))
+            xml.append(_cell(cell if label is None else replace(cell, text=label), widths, c, span, keep_next))
         xml.append("</w:tr>")
     xml.append("</w:tbl>")
     body.add("".join(xml))
@@ -679,10 +708,10 @@ def _table(body: _Body, table: Table) -> None:
 Span = tuple[int, str] | str  # (grid columns, vMerge value) for a merge's first column, or "covered"
 
 
-def _spans(table: Table) -> dict[tuple[int, int], Span]:
+def _spans(merges: tuple[Merge, ...]) -> dict[tuple[int, int], Span]:
     """How each merged cell is written: gridSpan on the first column, vMerge down the rows."""
     spans: dict[tuple[int, int], Span] = {}
-    for m in table.merges:
+    for m in merges:
         for r in range(m.row, m.last_row + 1):
             spans[(r, m.col)] = (m.last_col - m.col + 1, "restart" if r == m.row else "continue")
             for c in range(m.col + 1, m.last_col + 1):
@@ -690,7 +719,7 @@ def _spans(table: Table) -> dict[tuple[int, int], Span]:
     return spans
 
 
-def _cell(cell: Cell, widths: list[int], col: int, span: Span | None) -> str:
+def _cell(cell: Cell, widths: list[int], col: int, span: Span | None, keep_next: bool) -> str:
     columns, merge = span if isinstance(span, tuple) else (1, "")
     width = sum(widths[col : col + columns])
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
@@ -706,7 +735,8 @@ def _cell(cell: Cell, widths: list[int], col: int, span: Span | None) -> str:
         props += '<w:vAlign w:val="center"/>'
     text = "" if merge == "continue" else cell.text
     align = {Align.LEFT: "left", Align.CENTER: "center", Align.RIGHT: "right"}[cell.align]
+    ppr = "<w:keepNext/>" if keep_next else ""
     paragraphs = "".join(
-        _p(line, HEI_FONT if cell.bold else BODY_FONT, STYLE_TABLE, align=align) for line in text.split("\n")
+        _p(line, HEI_FONT if cell.bold else BODY_FONT, STYLE_TABLE, align=align, ppr=ppr) for line in text.split("\n")
     )
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>"

@@ -8,7 +8,10 @@ neither collides with a LibreOffice the user has open nor with a parallel batch,
 under a timeout; on timeout the whole process group is killed.
 
 Fonts: the .docx names the official fonts (仿宋_GB2312 …); on servers without them,
-``fonts/jixiao-fonts.conf`` (installed to /etc/fonts/conf.d/) maps them to Noto CJK.
+``fonts/jixiao-fonts.conf`` maps them to Noto CJK and the AR PL 楷体. Every LibreOffice call
+reads that file without any installation or root: its environment sets ``FONTCONFIG_FILE`` to
+a small configuration in the private profile directory that includes the system's (or the
+caller's) configuration and then the project's file (docs/reports.md, 字体).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 #: Where LibreOffice is looked for when it is not on PATH.
 CANDIDATES = (
@@ -34,6 +38,10 @@ START_TIMEOUT = 90.0
 PER_FILE_TIMEOUT = 10.0
 #: Files per LibreOffice call (a very long command line is split into several calls).
 MAX_FILES_PER_CALL = 400
+#: The project's font substitutions (公文 font names → open fonts).
+FONTS_CONF = Path(__file__).resolve().with_name("fonts") / "jixiao-fonts.conf"
+#: The system configuration included first when the caller has not set FONTCONFIG_FILE.
+SYSTEM_FONTS_CONF = Path("/etc/fonts/fonts.conf")
 
 
 class ReportError(Exception):
@@ -95,8 +103,27 @@ def convert_to_pdf(files: Sequence[Path], outdir: Path, *, timeout: float | None
     return results
 
 
+def fontconfig_file(folder: Path) -> Path:
+    """Write ``folder/fonts.conf``: the system's (or $FONTCONFIG_FILE's) configuration, then ours.
+
+    The system part comes first so that its font directories and cache are used; the project's
+    aliases then put the open fonts right after each official font name, ahead of the generic
+    sans-serif fallback fontconfig appends to unknown names.
+    """
+    base = os.environ.get("FONTCONFIG_FILE") or str(SYSTEM_FONTS_CONF)
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        f'  <include ignore_missing="yes">{escape(str(Path(base).resolve()))}</include>\n'
+        f"  <include>{escape(str(FONTS_CONF))}</include>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return config
+
+
 def _run(soffice: str, files: list[Path], outdir: Path, timeout: float) -> None:
     with tempfile.TemporaryDirectory(prefix="jixiao-lo-") as profile:
+        environment = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file(Path(profile))))
         command = [
             soffice,
             f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
@@ -111,6 +138,7 @@ def _run(soffice: str, files: list[Path], outdir: Path, timeout: float) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
+            env=environment,
             start_new_session=os.name == "posix",
         )
         try:

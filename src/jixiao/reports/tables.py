@@ -35,10 +35,18 @@ DASH = "—"
 ACHIEVEMENT_CAP = Decimal(150)
 #: Chart category labels longer than this are cut with "…".
 LABEL_CHARS = 16
+#: A target or actual value up to this many characters never breaks inside a table cell.
+WHOLE_CHARS = 14
 
 
 def _num(value: Decimal | None, text: str, align: Align = Align.RIGHT) -> Cell:
-    return Cell(text or DASH, number=value, align=align)
+    return Cell(text or DASH, number=value, align=align, whole=True)
+
+
+def _figure(value: str, align: Align = Align.CENTER) -> Cell:
+    """A target or actual value as written ("≥15000米"): kept on one line when it is short."""
+    text = clean_text(value).strip() or DASH
+    return Cell(text, align=align, whole=len(text) <= WHOLE_CHARS)
 
 
 def _text(value: str, align: Align = Align.LEFT, bold: bool = False) -> Cell:
@@ -176,11 +184,8 @@ def indicator_table(evaluation: Evaluation, scorecard: Scorecard, caption: str, 
                 _text(execution.l1, Align.CENTER),
                 _text(execution.l2 or DASH, Align.CENTER),
                 _text(execution.name),
-                _text("100%", Align.CENTER),
-                _text(
-                    f"{percent(scorecard.execution_rate)}%" if scorecard.execution_rate is not None else DASH,
-                    Align.CENTER,
-                ),
+                _figure("100%"),
+                _figure(f"{percent(scorecard.execution_rate)}%" if scorecard.execution_rate is not None else DASH),
                 _num(execution.weight, amount(execution.weight)),
                 _num(execution.score, points(execution.score)),
                 _text(""),
@@ -192,8 +197,8 @@ def indicator_table(evaluation: Evaluation, scorecard: Scorecard, caption: str, 
                 _text(row.l1, Align.CENTER),
                 _text(row.l2, Align.CENTER),
                 _text(row.name),
-                _text(row.target, Align.CENTER),
-                _text(row.actual, Align.CENTER),
+                _figure(row.target),
+                _figure(row.actual),
                 _num(row.weight, amount(row.weight)),
                 _num(row.score, points(row.score)),
                 _text(row.note),
@@ -211,7 +216,7 @@ def indicator_table(evaluation: Evaluation, scorecard: Scorecard, caption: str, 
             Cell("总分", align=Align.CENTER, bold=True),
             *(Cell("") for _ in range(4)),
             _num(total_weight, amount(total_weight)),
-            Cell(points(scorecard.total), scorecard.total, Align.RIGHT, True),
+            Cell(points(scorecard.total), scorecard.total, Align.RIGHT, True, whole=True),
             Cell(f"等级：{scorecard.grade}", align=Align.CENTER, bold=True),
         )
     )
