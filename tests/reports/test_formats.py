@@ -113,7 +113,9 @@ def rendered(
         "narrative": replace(base, narrative=replace(base.narrative, outputs=long_narrative())),
     }
     folder = tmp_path_factory.mktemp("formats")
-    jobs = [ReportJob(ev, score(ev, framework), folder / f"{name}.pdf", framework=framework) for name, ev in cases.items()]
+    jobs = [
+        ReportJob(ev, score(ev, framework), folder / f"{name}.pdf", framework=framework) for name, ev in cases.items()
+    ]
     render_many(jobs, "pdf")
     result = {}
     for (name, ev), job in zip(cases.items(), jobs, strict=True):

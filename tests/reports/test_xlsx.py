@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -91,9 +93,21 @@ def test_goals_block_and_indicator_table_with_merged_levels(sheet: Any) -> None:
     assert float(row[6].value) == 4.86 and row[6].number_format == "0.00"
 
 
-def test_total_and_grade_footer(sheet: Any) -> None:
+def test_total_and_grade_footer(sheet: Any, seed_content: ReportContent) -> None:
     total = find(sheet, "总分")
-    assert float(right_of(sheet, total, 5).value) == 100 and float(right_of(sheet, total, 6).value) == 97.75
+    weight, score = right_of(sheet, total, 5), right_of(sheet, total, 6)
+    # formulas over the lines above (so an edited score changes the total in Excel/WPS) …
+    execution = find(sheet, "年度资金总额").row
+    first, last = find(sheet, "一级指标").row + 1, total.row - 1
+    assert weight.value == f"=SUM(F{first}:F{last},F{execution})"
+    assert score.value == f"=SUM(G{first}:G{last},H{execution})"
+    # … with the scorer's figures cached, for programs and viewers that do not calculate
+    cached = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(seed_content)), data_only=True)["自评表"]
+    assert cached[weight.coordinate].value == 100 and cached[score.coordinate].value == 97.75
+    lines = [sheet.cell(row=r, column=7).value for r in range(first, last + 1)]
+    assert sum(Decimal(str(v)) for v in lines if isinstance(v, (int, float, Decimal))) + Decimal(
+        str(sheet[f"H{execution}"].value)
+    ) == Decimal("97.75")
     grade = find(sheet, "等级")
     assert right_of(sheet, grade, 5).value == "优"
     notes = [c.value for c in sheet["A"] if isinstance(c.value, str) and c.value.startswith("注：")]
@@ -103,7 +117,9 @@ def test_total_and_grade_footer(sheet: Any) -> None:
 def test_print_setup_is_a4_landscape_with_repeated_titles(sheet: Any) -> None:
     assert int(sheet.page_setup.paperSize) == 9  # A4
     assert sheet.page_setup.orientation == "landscape"
-    assert sheet.print_title_rows == "$1:$2"
+    header = find(sheet, "一级指标").row  # the indicator table's header row repeats on every page
+    assert sheet.print_title_rows == f"${header}:${header}"
+    assert sheet.print_area == f"'自评表'!$A$1:$H${find(sheet, '等级').row + 2}"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.column_dimensions["H"].width == 40
     assert find(sheet, "三级指标").alignment.wrap_text
@@ -131,8 +147,10 @@ def test_user_text_is_never_a_formula(hostile: tuple[Evaluation, Scorecard, Repo
     data = xlsx_bytes(content)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
-            if name.startswith("xl/worksheets/"):
-                assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name), name
+            if name.startswith("xl/worksheets/"):  # only jixiao's two totals are formulas
+                formulas = re.findall(rb"<f>([^<]*)</f>", archive.read(name))
+                assert all(re.fullmatch(rb"SUM\([A-H]\d+:[A-H]\d+,[A-H]\d+\)", f) for f in formulas), formulas
+                assert len(formulas) == (2 if name.endswith("sheet1.xml") else 0)
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book["自评表"]
     for value in ("=1+1", "<≥6842户>"):
@@ -140,7 +158,7 @@ def test_user_text_is_never_a_formula(hostile: tuple[Evaluation, Scorecard, Repo
         assert cell.data_type == "s"
     for start in ("=", "+", "-", "@"):
         cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(start)]
-        assert all(c.data_type == "s" for c in cells)
+        assert all(c.data_type == "s" or c.value.startswith("=SUM(") for c in cells)
     assert find(sheet, "=东湖区<办公室>&“测试”").data_type == "s"
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(FORMULA in t for t in texts)
@@ -155,3 +173,30 @@ def test_long_text_is_kept_up_to_excels_cell_limit(hostile: tuple[Evaluation, Sc
     assert max(lengths) <= 32767
     heights = [d.height for d in sheet.row_dimensions.values() if d.height]
     assert max(heights) <= 409
+
+
+def test_text_longer_than_a_row_continues_on_rows_below(seed_content: ReportContent) -> None:
+    """A note of 5,000 characters: each row shows what fits in 409 pt, the next row goes on."""
+    note = "整改" * 2500
+    line = replace(seed_content.sheet.indicators[0], note=note)
+    lines = (line, *seed_content.sheet.indicators[1:])
+    content = replace(seed_content, sheet=replace(seed_content.sheet, indicators=lines))
+    sheet = reopen(content)["自评表"]
+    cells = [c for row in sheet.iter_rows(min_col=3) for c in row]
+    texts = [c.value for c in cells if isinstance(c.value, str) and "整改" in c.value]
+    assert texts[0].endswith("（转下行）") and all(t.startswith("（接上行）") for t in texts[1:])
+    joined = "".join(t.removeprefix("（接上行）").removesuffix("（转下行）") for t in texts)
+    assert joined == note  # nothing cut
+    for t in texts:  # each piece fits its row: 409 pt of 14 pt lines
+        cell = next(c for row in sheet.iter_rows() for c in row if c.value == t)
+        assert sheet.row_dimensions[cell.row].height <= 409
+    # and the l1 merge covers the continuation rows
+    assert any(r.min_col == 1 and r.max_row - r.min_row >= len(texts) for r in sheet.merged_cells.ranges)
+
+
+def test_score_explanations_have_row_heights_and_a_print_area(seed_content: ReportContent) -> None:
+    notes = reopen(seed_content)["评分说明"]
+    rows = len(seed_content.sheet.explanations) + 1
+    assert notes.print_area == f"'评分说明'!$A$1:$E${rows}"
+    assert notes.print_title_rows == "$1:$1"
+    assert all(notes.row_dimensions[r].height >= 14 for r in range(2, rows + 1))

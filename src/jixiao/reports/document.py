@@ -241,3 +241,12 @@ class ReportContent:
                 lines.append(block.caption)
         lines += [self.sign_off, self.date]
         return "\n".join(line for line in lines if line)
+
+
+def attachment_name(appendix: Section) -> str:
+    """"审核意见" from the appendix heading "附件：审核意见" (the heading may also be the bare name)."""
+    heading = appendix.heading.strip()
+    for prefix in ("附件：", "附件:", "附件"):
+        if heading.startswith(prefix) and len(heading) > len(prefix):
+            return heading[len(prefix) :].strip()
+    return heading

@@ -30,10 +30,20 @@ from docx.shared import Mm, Pt, Twips
 
 from jixiao.reports.charts import chart_png
 from jixiao.reports.document import (
-    Align, Block, Cell, Chart, Merge, Paragraph, ReportContent, Role, Section, Table,
+    Align,
+    Block,
+    Cell,
+    Chart,
+    Merge,
+    Paragraph,
+    ReportContent,
+    Role,
+    Section,
+    Table,
+    attachment_name,
 )  # fmt: skip
-from jixiao.reports.table_layout import layout
 from jixiao.reports.sanitize import clean_text
+from jixiao.reports.table_layout import layout
 
 # --- GB/T 9704-2012 figures ---------------------------------------------------------------
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -203,13 +213,13 @@ def _properties(document: Any, content: ReportContent, generated: datetime) -> N
 
 #: docProps/app.xml: python-docx's template names "Microsoft Macintosh Word"; the report says who made it.
 APP_XML = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Application>jixiao</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
-    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-).encode()
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>jixiao</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    b"<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
 
 
 THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
@@ -594,15 +604,6 @@ def _signature(body: _Body, signer: str, date: str) -> None:
         before = ""
     if date:
         body.add(_p(date, BODY_FONT, STYLE_SIGN, align=date_jc, ppr=f"{before}{date_ind}"))
-
-
-def attachment_name(appendix: Section) -> str:
-    """"审核意见" from the appendix heading "附件：审核意见" (the heading may also be the bare name)."""
-    heading = appendix.heading.strip()
-    for prefix in ("附件：", "附件:", "附件"):
-        if heading.startswith(prefix) and len(heading) > len(prefix):
-            return heading[len(prefix) :].strip()
-    return heading
 
 
 def _attachment_note(name: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from jixiao.reports.charts import chart_png
-from jixiao.reports.document import Align, Chart, Paragraph, ReportContent, Role, Section, Table
+from jixiao.reports.document import Align, Chart, Paragraph, ReportContent, Role, Section, Table, attachment_name
 from jixiao.reports.sanitize import clean_text
 
 STYLE = """
@@ -31,13 +31,17 @@ p { margin: 0; text-indent: 2em; text-align: justify; overflow-wrap: anywhere; }
 p.note { text-indent: 0; }
 h2, h3, h4, h5 { font-size: 16pt; font-weight: normal; margin: 0; text-indent: 2em; }
 h2 { font-family: var(--hei); } h3 { font-family: var(--kai); } h4, h5 { font-family: var(--body); }
-.sign-off, .date { text-align: right; text-indent: 0; padding-right: 2em; }
-.sign-off { margin-top: 57.9pt; }
+.signature { display: table; margin: 57.9pt 4em 0 auto; } /* GB/T 9704 §7.3.5.1, docs/reports.md */
+.signature p { text-align: center; text-indent: 0; white-space: nowrap; }
+.attachment-note { margin-top: 28.95pt; padding-left: 5em; text-indent: -3em; }
 table { border-collapse: collapse; width: 100%; margin: 0 0 14pt; font: 10.5pt/1.4 var(--body); }
 caption { font: 14pt/2 var(--hei); }
-th, td { border: 1px solid #000; padding: 2pt 3pt; vertical-align: middle; overflow-wrap: anywhere; }
+th, td { border: 1px solid #000; padding: 2pt 3pt; vertical-align: middle; overflow-wrap: break-word; }
 th { font-family: var(--hei); font-weight: normal; }
 td.c { text-align: center; } td.r { text-align: right; } td.b { font-family: var(--hei); }
+td.n { white-space: nowrap; } /* a figure with its unit is never broken, on screen or in print */
+.table-wrap { overflow-x: auto; }
+tr { break-inside: avoid; } caption, figcaption { break-after: avoid; } figure { break-inside: avoid; }
 figure { margin: 0 0 14pt; text-align: center; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font: 14pt/2 var(--hei); }
@@ -81,10 +85,15 @@ def html_fragment(content: ReportContent) -> str:
     parts += [_paragraph(p) for p in content.preamble]
     for section in content.sections:
         parts.append(_section(section))
-    if content.sign_off:
-        parts.append(f'<p class="sign-off">{_e(content.sign_off)}</p>')
-    if content.date:
-        parts.append(f'<p class="date">{_e(content.date)}</p>')
+    if content.appendix is not None:
+        parts.append(f'<p class="attachment-note">附件：{_e(attachment_name(content.appendix))}</p>')
+    if content.sign_off or content.date:
+        parts.append('<div class="signature">')
+        if content.sign_off:
+            parts.append(f'<p class="sign-off">{_e(content.sign_off)}</p>')
+        if content.date:
+            parts.append(f'<p class="date">{_e(content.date)}</p>')
+        parts.append("</div>")
     if content.appendix is not None:
         parts.append(f'<aside class="appendix">{_section(content.appendix)}</aside>')
     parts.append("</article>")
@@ -129,7 +138,7 @@ def _table(table: Table) -> str:
             for c in range(m.col, m.last_col + 1):
                 spans[(r, c)] = None  # covered
         spans[(m.row, m.col)] = (m.last_row - m.row + 1, m.last_col - m.col + 1)
-    parts = [f"<table><caption>{_e(table.caption)}</caption>"]
+    parts = [f'<div class="table-wrap"><table><caption>{_e(table.caption)}</caption>']
     for r, cells in enumerate(table.grid):
         if r == 0:
             parts.append("<thead>")
@@ -143,11 +152,12 @@ def _table(table: Table) -> str:
             tag = "th" if r < len(table.header) else "td"
             attributes = f' rowspan="{span[0]}"' if span[0] > 1 else ""
             attributes += f' colspan="{span[1]}"' if span[1] > 1 else ""
-            css = " ".join(x for x in (ALIGN_CLASS[cell.align], "b" if cell.bold and tag == "td" else "") if x)
+            flags = (ALIGN_CLASS[cell.align], "b" if cell.bold and tag == "td" else "", "n" if cell.whole else "")
+            css = " ".join(x for x in flags if x)
             attributes += f' class="{css}"' if css else ""
             parts.append(f"<{tag}{attributes}>{_e(cell.text)}</{tag}>")
         parts.append("</tr>")
-    parts.append("</tbody></table>")
+    parts.append("</tbody></table></div>")
     if table.note:
         parts.append(_paragraph(Paragraph(table.note, Role.NOTE)))
     return "".join(parts)
