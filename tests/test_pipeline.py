@@ -33,7 +33,7 @@ def _example_text(**replace: str) -> str:
 
 
 def _finding(severity: Severity) -> Finding:
-    return Finding(code="TEST", severity=severity, message="测试", path="budget")
+    return Finding(code="TEST", severity=severity, text="测试", path="budget")
 
 
 def test_the_example_scores_97_75_and_is_checked() -> None:

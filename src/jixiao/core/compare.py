@@ -1,19 +1,10 @@
-"""A target against its actual value: which way they compare, and both as numbers in one unit.
-
-Compiled with the scoring and checking modules (setup.py): both run for every indicator row.
-"""
+"""A target against its actual value: which way they compare, and both as numbers in one unit."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final
 
 from jixiao.core.values import SCALE_PREFIXES, Direction, Measure, MeasureKind
-
-_ONE: Final = Decimal(1)
-_GE: Final = Direction.GE
-_QUALITATIVE: Final = Direction.QUALITATIVE
-_TEXT: Final = MeasureKind.TEXT
 
 
 def direction_of(direction: Direction | None, target: Measure) -> Direction:
@@ -26,9 +17,9 @@ def direction_of(direction: Direction | None, target: Measure) -> Direction:
     relation = target.relation
     if relation is not None:
         return relation
-    if target.kind is _TEXT:
-        return _QUALITATIVE
-    return _GE
+    if target.kind is MeasureKind.TEXT:
+        return Direction.QUALITATIVE
+    return Direction.GE
 
 
 def comparable(target: Measure, actual: Measure) -> tuple[Decimal, Decimal] | None:
@@ -52,4 +43,4 @@ def comparable(target: Measure, actual: Measure) -> tuple[Decimal, Decimal] | No
 def _split_scale(unit: str) -> tuple[Decimal, str]:
     if len(unit) > 1 and unit[0] in SCALE_PREFIXES:
         return SCALE_PREFIXES[unit[0]], unit[1:]
-    return _ONE, unit
+    return Decimal(1), unit

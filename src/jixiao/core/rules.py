@@ -7,6 +7,7 @@ Each public function documents the regulation it follows. They are pure, work on
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Final
@@ -36,32 +37,17 @@ class Flag(StrEnum):
     FELL_BACK_TO_STATED = "fell_back_to_stated"
 
 
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    """What a rule gave: the points, the explanation and what kept the rule from simply applying.
+    """What a rule gave: the points, the explanation and what kept the rule from simply applying."""
 
-    A plain slotted class (compiled to a native one), built once per indicator row.
-    """
-
-    __slots__ = ("direction", "flags", "pair", "score", "why")
-
-    def __init__(
-        self,
-        score: Decimal,
-        why: Why | str,
-        flags: tuple[Flag, ...] = (),
-        direction: Direction | None = None,
-        pair: tuple[Decimal, Decimal] | None = None,
-    ) -> None:
-        self.score = score
-        self.why = why  # the explanation: rule, figures, formula and why points were lost
-        self.flags = flags
-        #: how a unit indicator was compared (None: not by figures, or not reached) and the
-        #: target and actual as numbers in one unit; the checker reuses both
-        self.direction = direction
-        self.pair = pair
-
-    def __repr__(self) -> str:
-        return f"Outcome(score={self.score!r}, why={str(self.why)!r}, flags={self.flags!r})"
+    score: Decimal
+    why: Why | str  # the explanation: rule, figures, formula and why points were lost
+    flags: tuple[Flag, ...] = ()
+    #: how a unit indicator was compared (None: not by figures, or not reached) and the
+    #: target and actual as numbers in one unit; the checker reuses both
+    direction: Direction | None = None
+    pair: tuple[Decimal, Decimal] | None = None
 
 
 def _cap(value: Decimal, weight: Decimal) -> Decimal:
@@ -146,33 +132,17 @@ def infer_tier(target: Measure, actual: Measure) -> Tier | None:
     return None
 
 
-# Enum members looked up once: attribute access on an Enum class costs more than a global,
-# and score_indicator runs once per indicator row.
-_MANUAL: Final = RuleKind.MANUAL
-_BY_DIRECTION: Final = RuleKind.BY_DIRECTION
-_LE: Final = Direction.LE
-_EQ: Final = Direction.EQ
-_QUALITATIVE: Final = Direction.QUALITATIVE
-_BLANK: Final = MeasureKind.BLANK
-_DATE: Final = MeasureKind.DATE
-
-
 def score_indicator(indicator: Indicator, rule: Rule) -> Outcome:
     """Score a unit indicator under a slot's rule (normally ``by_direction``)."""
     weight = indicator.weight
     if weight is None:
         return _fallback(indicator, ZERO, "未填报分值（权重），无法按规则计分", Flag.MISSING_WEIGHT)
     kind = RuleKind(indicator.rule) if indicator.rule is not None else rule.kind
-    if kind is _MANUAL:
+    if kind is RuleKind.MANUAL:
         return _manual(indicator.judged_score, indicator.justification, weight)
-    if kind is _BY_DIRECTION:  # the common case, without direction_for's table lookup
-        direction = direction_of(indicator.direction, indicator.target)
-    else:
-        direction = direction_for(kind, indicator)
-    if direction is _QUALITATIVE:
-        outcome = _qualitative(indicator, weight)
-        outcome.direction = direction  # built just now: still ours to complete
-        return outcome
+    direction = direction_for(kind, indicator)
+    if direction is Direction.QUALITATIVE:
+        return _qualitative(indicator, weight)
     return _quantitative(indicator, direction, weight)
 
 
@@ -190,39 +160,37 @@ def direction_for(kind: RuleKind, indicator: Indicator) -> Direction:
     return forced if forced is not None else direction_of(indicator.direction, indicator.target)
 
 
-def _fallback(indicator: Indicator, weight: Decimal, reason: str, flag: Flag) -> Outcome:
+def _fallback(
+    indicator: Indicator, weight: Decimal, reason: str, flag: Flag, direction: Direction | None = None
+) -> Outcome:
     """Cannot apply the rule: keep the unit's own score if it printed one, else zero."""
     stated = indicator.stated_score
     if stated is not None:
         kept = _cap(stated, weight) if weight > ZERO else stated
         why = f"{reason}；沿用填报得分 {fmt(stated)} 分"
-        return Outcome(kept, why, (flag, Flag.FELL_BACK_TO_STATED))
-    return Outcome(ZERO, f"{reason}；按 0 分计", (flag,))
+        return Outcome(score=kept, why=why, flags=(flag, Flag.FELL_BACK_TO_STATED), direction=direction)
+    return Outcome(score=ZERO, why=f"{reason}；按 0 分计", flags=(flag,), direction=direction)
 
 
 def _quantitative(indicator: Indicator, direction: Direction, weight: Decimal) -> Outcome:
     target, actual = indicator.target, indicator.actual
-    if target.kind is _BLANK:
-        fallback = _fallback(indicator, weight, "未填报年度指标值", Flag.NO_TARGET)
-        fallback.direction = direction
-        return fallback
-    if actual.kind is _BLANK:
+    if target.kind is MeasureKind.BLANK:
+        return _fallback(indicator, weight, "未填报年度指标值", Flag.NO_TARGET, direction)
+    if actual.kind is MeasureKind.BLANK:
         said = f"未填报实际完成值，按 0 分计（分值 {fmt(weight)}）"
-        return Outcome(ZERO, said, (Flag.NO_ACTUAL,), direction)
+        return Outcome(score=ZERO, why=said, flags=(Flag.NO_ACTUAL,), direction=direction)
     pair = comparable(target, actual)
     if pair is None:
         reason = f"目标值“{target.text}”与实际值“{actual.text}”无法按数值比较（单位或类型不一致）"
-        fallback = _fallback(indicator, weight, reason, Flag.UNCOMPARABLE)
-        fallback.direction = direction
-        return fallback
+        return _fallback(indicator, weight, reason, Flag.UNCOMPARABLE, direction)
     t, a = pair
-    if target.kind is _DATE:
+    if target.kind is MeasureKind.DATE:
         points, why = _deadline(target, actual, t, a, weight)
-    elif direction is _LE:
+    elif direction is Direction.LE:
         points, why = _negative(target, actual, t, a, weight)
     else:
         points, why = _positive(direction, target, actual, t, a, weight)
-    return Outcome(points, why, (), direction, pair)
+    return Outcome(score=points, why=why, direction=direction, pair=pair)
 
 
 # The explanations below name measures as "{1.shown}": str.format reads Measure.shown only
@@ -232,8 +200,8 @@ def _quantitative(indicator: Indicator, direction: Direction, weight: Decimal) -
 def _positive(
     direction: Direction, target: Measure, actual: Measure, t: Decimal, a: Decimal, w: Decimal
 ) -> tuple[Decimal, Why]:
-    name = "等于指标（按正向计）" if direction is _EQ else "正向指标"
-    if direction is _EQ and t == ZERO:
+    name = "等于指标（按正向计）" if direction is Direction.EQ else "正向指标"
+    if direction is Direction.EQ and t == ZERO:
         points = equal_points(t, a, w)
         verdict = "达到" if points == w else "未达到"
         return (points, Why("{0}：目标值为 0，实际值 {1.shown} {2}，得 {3} 分", (name, actual, verdict, points)))
@@ -295,28 +263,32 @@ def _qualitative(indicator: Indicator, weight: Decimal) -> Outcome:
     judged = indicator.judged_score if indicator.judged_score is not None else indicator.stated_score
     if tier is None:
         if judged is None:
-            return Outcome(ZERO, "定性指标未选择档位、未给出得分，按 0 分计", (Flag.NO_TIER,))
+            return _judged(ZERO, "定性指标未选择档位、未给出得分，按 0 分计", Flag.NO_TIER)
         points = _cap(judged, weight)
-        return Outcome(
-            points, f"定性指标未选择档位，采用评价得分 {fmt(points)} 分（无法核对档位区间）", (Flag.NO_TIER,)
-        )
+        return _judged(points, f"定性指标未选择档位，采用评价得分 {fmt(points)} 分（无法核对档位区间）", Flag.NO_TIER)
     low, high = tier_band(tier, weight)
     how = f"实际“{indicator.actual.text}”与目标“{indicator.target.text}”一致，视为" if inferred else ""
     label = TIER_LABELS[tier]
     band = (score(low), score(high))
     if judged is None:
         points = score(high if tier is Tier.ACHIEVED else low)
-        return Outcome(
+        return _judged(
             points, Why("定性指标：{0}“{1}”（区间 {2}–{3} 分），未给出评分，取 {4} 分", (how, label, *band, points))
         )
     points = _cap(judged, weight)
     if not in_tier(tier, points, weight):
         why = Why("定性指标：档位“{0}”允许 {1}–{2} 分，评价得分 {3} 分不在区间内", (label, *band, points))
-        return Outcome(points, why, (Flag.TIER_OUT_OF_BAND,))
+        return _judged(points, why, Flag.TIER_OUT_OF_BAND)
     if points < weight:
         lost = (how, label, *band, points, weight - points)
-        return Outcome(points, Why("定性指标：{0}“{1}”（区间 {2}–{3} 分），评价得分 {4} 分，扣 {5} 分", lost))
-    return Outcome(points, Why("定性指标：{0}“{1}”（区间 {2}–{3} 分），评价得分 {4} 分", (how, label, *band, points)))
+        return _judged(points, Why("定性指标：{0}“{1}”（区间 {2}–{3} 分），评价得分 {4} 分，扣 {5} 分", lost))
+    return _judged(points, Why("定性指标：{0}“{1}”（区间 {2}–{3} 分），评价得分 {4} 分", (how, label, *band, points)))
+
+
+def _judged(points: Decimal, why: Why | str, flag: Flag | None = None) -> Outcome:
+    """A qualitative indicator's outcome (compared by judgement, not by figures)."""
+    flags = (flag,) if flag is not None else ()
+    return Outcome(score=points, why=why, flags=flags, direction=Direction.QUALITATIVE)
 
 
 def _manual(judged: Decimal | None, reason: str, weight: Decimal) -> Outcome:

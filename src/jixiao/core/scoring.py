@@ -6,11 +6,11 @@ figures and the formula, so a reviewer can redo any point by hand.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
 
 from jixiao.core import metrics
-from jixiao.core.framework import Block, Framework, Item, RuleKind, Slot
+from jixiao.core.framework import Block, Framework, Item, Slot
 from jixiao.core.model import Evaluation, Indicator
 from jixiao.core.numbers import ZERO, rate
 from jixiao.core.numbers import score as round_score
@@ -19,88 +19,27 @@ from jixiao.core.values import Direction
 from jixiao.core.why import Why
 
 
-class Record:
-    """A slotted record treated as immutable: equal, hashed and pickled by :meth:`fields`."""
+@dataclass(frozen=True, slots=True)
+class ItemScore:
+    """One scored line: a framework item or one of the unit's indicators."""
 
-    __slots__ = ()
-
-    def fields(self) -> tuple[object, ...]:
-        """Every field, in the constructor's order."""
-        raise NotImplementedError
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Record) or type(other) is not type(self):
-            return NotImplemented
-        return self.fields() == other.fields()
-
-    def __hash__(self) -> int:
-        return hash(self.fields())
-
-    def __reduce__(self) -> tuple[type[Record], tuple[object, ...]]:
-        # Explicit, so that the compiled build (native classes) pickles like the source one.
-        return (type(self), self.fields())
-
-
-class ItemScore(Record):
-    """One scored line: a framework item or one of the unit's indicators.
-
-    A plain slotted class, treated as immutable: compiled, it is a native class whose fields
-    the checker reads without a dictionary lookup (a city's batch makes 300 000 of them).
-    """
-
-    __slots__ = (
-        "block_id",
-        "direction",
-        "flags",
-        "indicator_index",
-        "l1",
-        "l2",
-        "name",
-        "pair",
-        "path",
-        "rule",
-        "score",
-        "slot_id",
-        "stated_score",
-        "weight",
-        "why",
-    )
-
-    def __init__(
-        self,
-        path: str,
-        block_id: str,
-        slot_id: str | None,
-        name: str,
-        l1: str,
-        l2: str,
-        weight: Decimal | None,
-        score: Decimal,
-        rule: str,
-        why: Why | str,
-        flags: tuple[Flag, ...] = (),
-        stated_score: Decimal | None = None,
-        indicator_index: int | None = None,
-        direction: Direction | None = None,
-        pair: tuple[Decimal, Decimal] | None = None,
-    ) -> None:
-        self.path = path  # "indicators[3]" for a unit indicator, "items.<id>" for a framework item
-        self.block_id = block_id
-        self.slot_id = slot_id
-        self.name = name
-        self.l1 = l1
-        self.l2 = l2
-        self.weight = weight
-        self.score = score
-        self.rule = rule
-        self.why = why
-        self.flags = flags
-        self.stated_score = stated_score
-        self.indicator_index = indicator_index  # position in Evaluation.indicators
-        #: how the indicator's figures were compared, and the target and actual as numbers in
-        #: one unit (None when the rule did not compare figures)
-        self.direction = direction
-        self.pair = pair
+    path: str  # "indicators[3]" for a unit indicator, "items.<id>" for a framework item
+    block_id: str
+    slot_id: str | None  # None for a framework item
+    name: str
+    l1: str
+    l2: str
+    weight: Decimal | None
+    score: Decimal
+    rule: str
+    why: Why | str
+    flags: tuple[Flag, ...] = ()
+    stated_score: Decimal | None = None
+    indicator_index: int | None = None  # position in Evaluation.indicators
+    #: how the indicator's figures were compared, and the target and actual as numbers in
+    #: one unit (None when the rule did not compare figures)
+    direction: Direction | None = None
+    pair: tuple[Decimal, Decimal] | None = None
 
     @property
     def explanation(self) -> str:
@@ -111,87 +50,32 @@ class ItemScore(Record):
     def lost(self) -> Decimal:
         return (self.weight or ZERO) - self.score
 
-    def fields(self) -> tuple[object, ...]:
-        return (
-            self.path,
-            self.block_id,
-            self.slot_id,
-            self.name,
-            self.l1,
-            self.l2,
-            self.weight,
-            self.score,
-            self.rule,
-            self.why,
-            self.flags,
-            self.stated_score,
-            self.indicator_index,
-            self.direction,
-            self.pair,
-        )
 
-    def __repr__(self) -> str:
-        return f"ItemScore(path={self.path!r}, name={self.name!r}, weight={self.weight!r}, score={self.score!r})"
+@dataclass(frozen=True, slots=True)
+class BlockScore:
+    """A block's subtotal."""
+
+    id: str  # the block's id in the framework
+    name: str
+    weight: Decimal
+    score: Decimal
+    indicator_weight: Decimal  # sum of the unit's indicator weights in this block's slots
+    #: the lines' sum when it exceeded the block's weight (the unit's indicator weights add
+    #: up to more than the framework allows); the block score is then capped at the weight
+    uncapped: Decimal | None = None
 
 
-class BlockScore(Record):
-    """A block's subtotal (a slotted class treated as immutable, like :class:`ItemScore`)."""
-
-    __slots__ = ("id", "indicator_weight", "name", "score", "uncapped", "weight")
-
-    def __init__(
-        self,
-        id: str,  # the block's id in the framework
-        name: str,
-        weight: Decimal,
-        score: Decimal,
-        indicator_weight: Decimal,
-        uncapped: Decimal | None = None,
-    ) -> None:
-        self.id = id
-        self.name = name
-        self.weight = weight
-        self.score = score
-        self.indicator_weight = indicator_weight  # sum of the unit's indicator weights in this block's slots
-        #: the lines' sum when it exceeded the block's weight (the unit's indicator weights add
-        #: up to more than the framework allows); the block score is then capped at the weight
-        self.uncapped = uncapped
-
-    def fields(self) -> tuple[object, ...]:
-        return (self.id, self.name, self.weight, self.score, self.indicator_weight, self.uncapped)
-
-    def __repr__(self) -> str:
-        return f"BlockScore(id={self.id!r}, weight={self.weight!r}, score={self.score!r}, uncapped={self.uncapped!r})"
-
-
-class Scorecard(Record):
+@dataclass(frozen=True, slots=True)
+class Scorecard:
     """An evaluation scored under a framework: total, grade, blocks and every line explained."""
 
-    __slots__ = ("blocks", "execution_rate", "framework_id", "grade", "items", "total", "unmatched")
-
-    def __init__(
-        self,
-        framework_id: str,
-        total: Decimal,
-        grade: str,
-        execution_rate: Decimal | None,
-        blocks: tuple[BlockScore, ...],
-        items: tuple[ItemScore, ...],
-        unmatched: tuple[int, ...],
-    ) -> None:
-        self.framework_id = framework_id
-        self.total = total
-        self.grade = grade
-        self.execution_rate = execution_rate  # percent, rounded to 0.01
-        self.blocks = blocks
-        self.items = items
-        self.unmatched = unmatched  # indicator indexes no slot of the framework takes
-
-    def fields(self) -> tuple[object, ...]:
-        return (self.framework_id, self.total, self.grade, self.execution_rate, self.blocks, self.items, self.unmatched)
-
-    def __repr__(self) -> str:
-        return f"Scorecard(framework_id={self.framework_id!r}, total={self.total!r}, grade={self.grade!r})"
+    framework_id: str
+    total: Decimal
+    grade: str
+    execution_rate: Decimal | None  # percent, rounded to 0.01
+    blocks: tuple[BlockScore, ...]
+    items: tuple[ItemScore, ...]
+    unmatched: tuple[int, ...]  # indicator indexes no slot of the framework takes
 
     def for_indicator(self, index: int) -> ItemScore | None:
         for item in self.items:
@@ -245,29 +129,24 @@ def score(evaluation: Evaluation, framework: Framework) -> Scorecard:
     )
 
 
-# The rule kind's name as the line shows it, looked up by member: ``.value`` on an Enum
-# member is a Python-level property, too slow to call once per indicator row.
-_KIND_NAMES: Final = {kind: kind.value for kind in RuleKind}
-
-
 def _score_one(index: int, indicator: Indicator, block: Block, slot: Slot) -> ItemScore:
     outcome = score_indicator(indicator, slot.rule)
     return ItemScore(
-        f"indicators[{index}]",
-        block.id,
-        slot.id,
-        indicator.name,
-        indicator.l1,
-        indicator.l2,
-        indicator.weight,
-        round_score(outcome.score),
-        indicator.rule or _KIND_NAMES[slot.rule.kind],
-        outcome.why,
-        outcome.flags,
-        indicator.stated_score,
-        index,
-        outcome.direction,
-        outcome.pair,
+        path=f"indicators[{index}]",
+        block_id=block.id,
+        slot_id=slot.id,
+        name=indicator.name,
+        l1=indicator.l1,
+        l2=indicator.l2,
+        weight=indicator.weight,
+        score=round_score(outcome.score),
+        rule=indicator.rule or slot.rule.kind.value,
+        why=outcome.why,
+        flags=outcome.flags,
+        stated_score=indicator.stated_score,
+        indicator_index=index,
+        direction=outcome.direction,
+        pair=outcome.pair,
     )
 
 
@@ -288,21 +167,18 @@ def _score_item(evaluation: Evaluation, block: Block, item: Item, labels: dict[s
 
 def _item_line(block: Block, item: Item, outcome: Outcome, stated: Decimal | None) -> ItemScore:
     return ItemScore(
-        f"items.{item.id}",  # path
-        block.id,
-        None,  # slot_id
-        item.name,
-        block.name,  # l1
-        item.l2,
-        item.weight,
-        round_score(outcome.score),
-        _KIND_NAMES[item.rule.kind],
-        outcome.why,
-        outcome.flags,
-        stated,
-        None,  # indicator_index
-        None,  # direction
-        None,  # pair
+        path=f"items.{item.id}",
+        block_id=block.id,
+        slot_id=None,
+        name=item.name,
+        l1=block.name,
+        l2=item.l2,
+        weight=item.weight,
+        score=round_score(outcome.score),
+        rule=item.rule.kind.value,
+        why=outcome.why,
+        flags=outcome.flags,
+        stated_score=stated,
     )
 
 
@@ -314,8 +190,16 @@ def _block_score(block: Block, lines: list[ItemScore]) -> BlockScore:
         if line.slot_id is not None and line.weight is not None:
             indicator_weight += line.weight
     points = round_score(points)
+    uncapped = None
     if points > block.weight:
         # A block never earns more than the standard gives it, whatever weights the unit
         # wrote; the checker reports the weight mismatch (SLOT_WEIGHT_SUM_MISMATCH).
-        return BlockScore(block.id, block.name, block.weight, round_score(block.weight), indicator_weight, points)
-    return BlockScore(block.id, block.name, block.weight, points, indicator_weight)
+        points, uncapped = round_score(block.weight), points
+    return BlockScore(
+        id=block.id,
+        name=block.name,
+        weight=block.weight,
+        score=points,
+        indicator_weight=indicator_weight,
+        uncapped=uncapped,
+    )

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.core.numbers import fmt
 
 
 class Deferred:
-    """A text written out only when read; equal to another when the two read the same."""
+    """A text written out only when read; equal to a text (or another Deferred) that reads the same.
+
+    Scoring and checking a city's worth of evaluations makes hundreds of thousands of
+    explanations and findings that nobody reads one by one; keeping a template and its
+    figures costs less than formatting the sentence at once.
+    """
 
     __slots__ = ()
 
@@ -17,34 +23,23 @@ class Deferred:
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Deferred):
+        if isinstance(other, Deferred | str):
             return str(self) == str(other)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(str(self))
-
-    def __reduce__(self) -> tuple[type[Why], tuple[str, tuple[object, ...]]]:
-        # Pickled as the text it reads (a Later's function need not travel).
-        return (Why, (str(self), ()))
+        return hash(str(self))  # the hash of the text it reads, so that it matches an equal str
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
 
 
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Why(Deferred):
-    """An explanation kept as a template and its figures, rendered only when read.
+    """An explanation kept as a ``str.format`` template and its figures (Decimals shown with :func:`fmt`)."""
 
-    Scoring a city's worth of indicators should not pay for formatting sentences that no
-    one reads; ``str(why)`` gives the text (Decimals shown with :func:`fmt`). A plain
-    slotted class (compiled to a native one): one is made for nearly every indicator row.
-    """
-
-    __slots__ = ("args", "template")
-
-    def __init__(self, template: str, args: tuple[object, ...] = ()) -> None:
-        self.template = template
-        self.args = args
+    template: str
+    args: tuple[object, ...] = ()
 
     def __str__(self) -> str:
         if not self.args:
@@ -52,18 +47,15 @@ class Why(Deferred):
         return self.template.format(*[fmt(a) if isinstance(a, Decimal) else a for a in self.args])
 
 
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Later(Deferred):
-    """A text made by ``render(*args)`` when first read: for messages a template cannot say.
+    """A text made by ``render(*args)`` when read: for messages a template cannot say.
 
-    The checker's messages show percentages, amounts with units and other explanations;
-    keeping the function and its (immutable) inputs costs less than formatting them at once.
+    ``render`` is a module-level function, so a Later pickles (``jixiao check --workers``).
     """
 
-    __slots__ = ("args", "render")
-
-    def __init__(self, render: Callable[..., str], args: tuple[object, ...]) -> None:
-        self.render = render
-        self.args = args
+    render: Callable[..., str]
+    args: tuple[object, ...]
 
     def __str__(self) -> str:
         return self.render(*self.args)

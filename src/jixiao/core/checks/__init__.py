@@ -37,7 +37,6 @@ def check(evaluation: Evaluation, framework: Framework, scorecard: Scorecard | N
     ctx = Context(evaluation, framework, card)
     arithmetic, plausibility, design = Arithmetic(ctx), Plausibility(ctx), Design(ctx)
     satisfaction, narrative = SatisfactionChecks(ctx), NarrativeChecks(ctx)
-    # Direct method calls: compiled, each is a plain C call (no bound-method objects).
     for view in indicator_views(ctx):
         arithmetic.indicator(view)
         plausibility.indicator(view)

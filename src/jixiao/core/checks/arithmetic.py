@@ -10,6 +10,7 @@ with 102.19…%, "97.80" does not agree with 97.81% (it is 97.8086…% cut, not 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Final
@@ -27,7 +28,6 @@ from jixiao.core.why import Later, Why
 _FIELD_LABELS: Final = {"initial": "年初预算数", "adjusted": "全年预算数", "executed": "全年执行数"}
 _HALF: Final = Decimal("0.5")
 _FOUR_PLACES: Final = 4  # a computed rate shown to 0.0001% so that the cut digit is visible
-_FELL_BACK: Final = Flag.FELL_BACK_TO_STATED
 
 
 def _rounded_to(places: int) -> str:
@@ -129,15 +129,13 @@ def _total_mismatch_message(total: Decimal, card: Scorecard, title: str) -> str:
     )
 
 
+@dataclass(slots=True)
 class _SlotTally:
-    """The unit's indicators in one framework slot."""
+    """The unit's indicators in one framework slot, added up as the checker meets them."""
 
-    __slots__ = ("first", "missing", "weight")
-
-    def __init__(self, first: int) -> None:
-        self.weight = ZERO
-        self.missing = False  # some indicator has no weight: the sum means nothing
-        self.first = first  # where to point the reader
+    first: int  # where to point the reader
+    weight: Decimal = ZERO
+    missing: bool = False  # some indicator has no weight: the sum means nothing
 
 
 class Arithmetic:
@@ -170,7 +168,7 @@ class Arithmetic:
             self.ctx.add_at(Code.INDICATOR_SCORE_ABOVE_WEIGHT, Severity.P0, message, view, "stated_score")
             return
         line = view.line
-        if line is None or _FELL_BACK in line.flags:
+        if line is None or Flag.FELL_BACK_TO_STATED in line.flags:
             return
         if (view.deducted_although_met and not view.has_note) or view.full_marks_although_unmet:
             return  # plausibility reports these with the reason

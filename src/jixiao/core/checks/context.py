@@ -8,6 +8,7 @@ met — are worked out once here, in :func:`indicator_views`, and shared by all 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
@@ -19,90 +20,66 @@ from jixiao.core.model import Evaluation, Indicator
 from jixiao.core.numbers import fmt
 from jixiao.core.rules import direction_for
 from jixiao.core.scoring import ItemScore, Scorecard
-from jixiao.core.values import Direction, MeasureKind
+from jixiao.core.values import Direction, Measure, MeasureKind
 from jixiao.core.why import Later, Why
 
 # What people write in 偏差原因分析 when they give no reason at all.
 _EMPTY_NOTES: Final = frozenset({"", "无", "暂无", "没有", "/", "-", "—", "——", "无偏差", "无。", "暂无。"})
-# Enum members looked up once: attribute access on an Enum class is slow on the hot path.
-_MANUAL: Final = RuleKind.MANUAL
-_BY_DIRECTION: Final = RuleKind.BY_DIRECTION
-_QUALITATIVE: Final = Direction.QUALITATIVE
-_LE: Final = Direction.LE
-_EQ: Final = Direction.EQ
-_DATE: Final = MeasureKind.DATE
 _DIGITS: Final = re.compile(r"(\d+)")
-# A finding's code as a plain str; ``.value`` on an Enum member is a slow Python-level property.
-_CODE_TEXT: Final = {code: code.value for code in Code}
 
 
+@dataclass(frozen=True, slots=True)
 class IndicatorView:
-    """One indicator with the facts the checks share, worked out once.
+    """One indicator with the facts the checks share, worked out once."""
 
-    A plain slotted class: compiled, its fields are read without a dictionary lookup, and
-    every check reads several of them for every indicator row.
-    """
-
-    __slots__ = (
-        "deducted_although_met",
-        "direction",
-        "full_marks_although_unmet",
-        "has_note",
-        "indicator",
-        "justification",
-        "l1",
-        "l2",
-        "line",
-        "lost",
-        "met",
-        "name",
-        "note",
-        "pair",
-        "points",
-        "position",
-        "slot",
-        "stated_score",
-        "target",
-        "weight",
-    )
-
-    def __init__(
-        self,
-        position: int,
-        indicator: Indicator,
-        line: ItemScore | None,
-        slot: Slot | None,
-        direction: Direction | None,
-        pair: tuple[Decimal, Decimal] | None,
-        met: bool | None,
-        points: Decimal | None,
-        lost: Decimal | None,
-        has_note: bool,
-        deducted_although_met: bool,
-        full_marks_although_unmet: bool,
-        fields: tuple[str, str, str, Decimal | None, Decimal | None, str, str],
-    ) -> None:
-        self.position = position  # index in Evaluation.indicators
-        self.indicator = indicator
-        self.line = line  # its scorecard line; None when no slot took it
-        self.slot = slot
-        self.direction = direction  # None: scored by hand (manual rule)
-        self.pair = pair  # target and actual as numbers in one unit
-        self.met = met  # target met? None when it cannot be told from the figures
-        self.points = points  # the stated score, else the computed one when the rule applied cleanly
-        self.lost = lost  # weight − points when points were lost (None: none lost, or unknown)
-        self.has_note = has_note  # a real 偏差原因分析 (not blank, not "无")
-        # stated score below the weight although the figures meet the target
-        self.deducted_although_met = deducted_although_met
-        self.full_marks_although_unmet = full_marks_although_unmet  # stated full marks, target missed
-        # The indicator's fields every check reads, copied once: a field of a compiled class
-        # is read directly, one of the (pydantic-validated, uncompiled) model is looked up.
-        self.name, self.l1, self.l2, self.weight, self.stated_score, self.note, self.justification = fields
-        self.target = indicator.target
+    position: int  # index in Evaluation.indicators
+    indicator: Indicator
+    line: ItemScore | None  # its scorecard line; None when no slot took it
+    slot: Slot | None
+    direction: Direction | None  # None: scored by hand (manual rule)
+    pair: tuple[Decimal, Decimal] | None  # target and actual as numbers in one unit
+    met: bool | None  # target met? None when it cannot be told from the figures
+    points: Decimal | None  # the stated score, else the computed one when the rule applied cleanly
+    lost: Decimal | None  # weight − points when points were lost (None: none lost, or unknown)
+    has_note: bool  # a real 偏差原因分析 (not blank, not "无")
+    deducted_although_met: bool  # stated score below the weight although the figures meet the target
+    full_marks_although_unmet: bool  # stated full marks, target missed
 
     @property
     def path(self) -> str:
         return f"indicators[{self.position}]"
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name
+
+    @property
+    def l1(self) -> str:
+        return self.indicator.l1
+
+    @property
+    def l2(self) -> str:
+        return self.indicator.l2
+
+    @property
+    def weight(self) -> Decimal | None:
+        return self.indicator.weight
+
+    @property
+    def stated_score(self) -> Decimal | None:
+        return self.indicator.stated_score
+
+    @property
+    def note(self) -> str:
+        return self.indicator.deviation_note
+
+    @property
+    def justification(self) -> str:
+        return self.indicator.justification
+
+    @property
+    def target(self) -> Measure:
+        return self.indicator.target
 
 
 class Context:
@@ -138,7 +115,7 @@ class Context:
     def add(self, code: Code, severity: Severity, message: str | Why | Later, path: str) -> None:
         """Report a finding; ``message`` may be left to render when read (:class:`Finding`)."""
         source = self.source_of(path) if self._has_sources else ""
-        self.findings.append(Finding(_CODE_TEXT[code], severity, message, path, source))
+        self.findings.append(Finding(code=code.value, severity=severity, text=message, path=path, source=source))
         self._keys.append((severity, _path_key(path)))
 
     def add_at(
@@ -148,7 +125,7 @@ class Context:
         position = view.position
         path = f"indicators[{position}].{field}"
         source = self.source_of(path) if self._has_sources else ""
-        self.findings.append(Finding(_CODE_TEXT[code], severity, message, path, source))
+        self.findings.append(Finding(code=code.value, severity=severity, text=message, path=path, source=source))
         # The key _path_key would give, without splitting the path again (field names hold no digits).
         self._keys.append((severity, ("indicators[", position, f"].{field}")))
 
@@ -209,27 +186,19 @@ def quoted(text: str) -> str:
 def indicator_views(ctx: Context) -> list[IndicatorView]:
     """Every indicator with its score line, slot, direction and whether its target was met."""
     views: list[IndicatorView] = []
-    lines = ctx.lines
     slots = ctx.framework.slot_by_id
     for index, indicator in enumerate(ctx.evaluation.indicators):
-        line = lines.get(index)
+        line = ctx.lines.get(index)
+        slot = slots.get(line.slot_id) if line is not None and line.slot_id is not None else None
         direction: Direction | None
-        if line is not None:
-            # The line holds copies of the indicator's fields (read without a lookup).
-            name, l1, l2, weight, stated = line.name, line.l1, line.l2, line.weight, line.stated_score
-            slot_id = line.slot_id
-            slot = slots.get(slot_id) if slot_id is not None else None
-        else:
-            name, l1, l2 = indicator.name, indicator.l1, indicator.l2
-            weight, stated = indicator.weight, indicator.stated_score
-            slot = None
         if line is not None and line.direction is not None:  # scoring compared the figures: reuse them
             direction, pair = line.direction, line.pair
         else:
             direction, pair = _compare(indicator, slot)
         met = None
         if pair is not None and direction is not None:
-            met = _met(direction, pair, indicator.target.kind is _DATE)
+            met = _met(direction, pair, indicator.target.kind is MeasureKind.DATE)
+        weight, stated = indicator.weight, indicator.stated_score
         points = stated
         if points is None and line is not None and not line.flags:
             points = line.score
@@ -241,19 +210,18 @@ def indicator_views(ctx: Context) -> list[IndicatorView]:
             full = not met and stated >= weight
         views.append(
             IndicatorView(
-                index,
-                indicator,
-                line,
-                slot,
-                direction,
-                pair,
-                met,
-                points,
-                lost,
-                bool(note) and note.strip() not in _EMPTY_NOTES,
-                deducted,
-                full,
-                (name, l1, l2, weight, stated, note, indicator.justification),
+                position=index,
+                indicator=indicator,
+                line=line,
+                slot=slot,
+                direction=direction,
+                pair=pair,
+                met=met,
+                points=points,
+                lost=lost,
+                has_note=bool(note) and note.strip() not in _EMPTY_NOTES,
+                deducted_although_met=deducted,
+                full_marks_although_unmet=full,
             )
         )
     return views
@@ -264,20 +232,20 @@ def _compare(indicator: Indicator, slot: Slot | None) -> tuple[Direction | None,
     if indicator.rule is not None:
         kind = RuleKind(indicator.rule)
     else:
-        kind = slot.rule.kind if slot is not None else _BY_DIRECTION
-    if kind is _BY_DIRECTION:
+        kind = slot.rule.kind if slot is not None else RuleKind.BY_DIRECTION
+    if kind is RuleKind.BY_DIRECTION:
         direction: Direction | None = direction_of(indicator.direction, indicator.target)
     else:
-        direction = None if kind is _MANUAL else direction_for(kind, indicator)
-    if direction is None or direction is _QUALITATIVE:
+        direction = None if kind is RuleKind.MANUAL else direction_for(kind, indicator)
+    if direction is None or direction is Direction.QUALITATIVE:
         return direction, None
     return direction, comparable(indicator.target, indicator.actual)
 
 
 def _met(direction: Direction, pair: tuple[Decimal, Decimal], deadline: bool) -> bool:
     target, actual = pair
-    if deadline or direction is _LE:
+    if deadline or direction is Direction.LE:
         return actual <= target
-    if direction is _EQ and target == 0:
+    if direction is Direction.EQ and target == 0:
         return actual <= 0
     return actual >= target

@@ -59,12 +59,6 @@ def _l2_fits(l2: str, allowed: tuple[str, ...]) -> tuple[str, bool]:
     return key, any(key == a or key in a or a in key for a in keys)
 
 
-# Enum members looked up once: attribute access on an Enum class is slow on the hot path.
-_BLANK: Final = MeasureKind.BLANK
-_TEXT: Final = MeasureKind.TEXT
-_GE: Final = Direction.GE
-
-
 class Design:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -98,11 +92,11 @@ class Design:
             self._duplicate(view, name, first[1])
         target = view.target
         kind = target.kind
-        if kind is not _BLANK:
+        if kind is not MeasureKind.BLANK:
             text = target.text
-            if "成本" in view.l2 and (indicator.direction or target.relation) is _GE:
+            if "成本" in view.l2 and (indicator.direction or target.relation) is Direction.GE:
                 self._cost_positive(view)
-            if kind is _TEXT and _VAGUE.search(text) is not None and _DIGIT.search(text) is None:
+            if kind is MeasureKind.TEXT and _VAGUE.search(text) is not None and _DIGIT.search(text) is None:
                 self._vague(view)
             if _MAYBE_MULTI_YEAR.search(text) is not None:
                 found = _MULTI_YEAR.search(text)

@@ -25,8 +25,6 @@ OVER_TARGET_RATIO: Final = Decimal("1.3")
 #: Flag when indicator achievement runs ahead of execution by more than this (deployed rule).
 AHEAD_OF_SPENDING: Final = Decimal("0.05")
 _CARRYOVER_WORDS: Final = ("结转", "结余")
-_LE: Final = Direction.LE  # enum members looked up once, off the hot path
-_DATE: Final = MeasureKind.DATE
 
 
 # --- messages, written out when read (see Finding) ------------------------------------
@@ -133,9 +131,9 @@ class Plausibility:
             self._full_marks_unmet(view)
         elif view.deducted_although_met and not view.has_note:
             self._deducted_met(view)
-        if met and not view.has_note and view.direction is not _LE:
+        if met and not view.has_note and view.direction is not Direction.LE:
             target, actual = view.pair  # type: ignore[misc]  # met is known only with a pair
-            if actual > target * OVER_TARGET_RATIO and target > ZERO and view.target.kind is not _DATE:
+            if actual > target * OVER_TARGET_RATIO and target > ZERO and view.target.kind is not MeasureKind.DATE:
                 self._over_target(view, target, actual)
 
     def finish(self) -> None:
