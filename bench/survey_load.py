@@ -142,10 +142,10 @@ def prepare() -> dict[str, object]:
     from django.contrib.auth import get_user_model
     from tests.web.world import clean_document
 
+    from jixiao.core.model import EvaluationKind
     from jixiao.web.accounts.models import Bureau, Membership, Role, Unit
     from jixiao.web.evaluations import demo, services
     from jixiao.web.evaluations.models import FrameworkRecord
-    from jixiao.web.evaluations.workflow import Kind
     from jixiao.web.surveys import services as surveys
     from jixiao.web.surveys.models import Survey
 
@@ -156,7 +156,7 @@ def prepare() -> dict[str, object]:
     evaluation = services.evaluation_create(
         unit=unit,
         year=2021,
-        kind=Kind.DEPARTMENT,
+        kind=EvaluationKind.DEPARTMENT,
         framework=FrameworkRecord.objects.get(framework_id=demo.FRAMEWORK),
         by=user,
         document=clean_document(unit.name),

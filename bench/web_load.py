@@ -285,15 +285,16 @@ def _generated(rng: random.Random, unit: Any, user: Any, k: int, *, is_bench_uni
     """The k-th evaluation of a unit (year LAST_YEAR - k // 2, 部门整体 then 项目), unsaved, with its versions."""
     from django.utils import timezone
 
+    from jixiao.core.model import EvaluationKind
     from jixiao.ingest.evaluation_file import to_data
     from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
     from jixiao.web.evaluations.selectors import assess_document
     from jixiao.web.evaluations.services import _summarize
-    from jixiao.web.evaluations.workflow import EDITABLE, Kind, State
+    from jixiao.web.evaluations.workflow import EDITABLE, State
     from synthetic import evaluation as synthetic_evaluation
 
     year = LAST_YEAR - k // 2
-    kind = Kind.DEPARTMENT if k % 2 == 0 else Kind.PROJECT
+    kind = EvaluationKind.DEPARTMENT if k % 2 == 0 else EvaluationKind.PROJECT
     if year == LAST_YEAR:
         states, weights = zip(*LATEST_STATES, strict=True)
         state = State(rng.choices(states, weights)[0])
@@ -303,7 +304,8 @@ def _generated(rng: random.Random, unit: Any, user: Any, k: int, *, is_bench_uni
         state = State.PUBLISHED
     if is_bench_unit and year == LAST_YEAR:
         state = State.DRAFT  # what the bench preparer edits
-    core = synthetic_evaluation(rng, unit.name, year, None if kind is Kind.DEPARTMENT else 1, rng.choice(SHAPES))
+    project_number = None if kind is EvaluationKind.DEPARTMENT else 1
+    core = synthetic_evaluation(rng, unit.name, year, project_number, rng.choice(SHAPES))
     project = core.project.name if core.project else ""
     row = Evaluation(unit=unit, year=year, kind=kind, project=project, framework=_frameworks()[kind.value], state=state)
     # The same path as a save: the core reads, scores and checks; the summary columns follow.

@@ -18,11 +18,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from jixiao.core.model import EvaluationKind
 from jixiao.web.accounts.models import Bureau, Membership, Role, Unit
 from jixiao.web.accounts.services import api_token_create
 from jixiao.web.evaluations import demo, services
 from jixiao.web.evaluations.models import Evaluation, Evidence, FrameworkRecord
-from jixiao.web.evaluations.workflow import Kind, State
+from jixiao.web.evaluations.workflow import State
 
 PERSONAS = ("anon", "prep_a", "head_a", "prep_b", "reviewer", "reviewer_other", "admin")
 YEAR = 2021
@@ -86,7 +87,7 @@ class World:
 
     def create(self, unit: Unit, document: dict[str, Any], by: Any, year: int = YEAR) -> Evaluation:
         return services.evaluation_create(
-            unit=unit, year=year, kind=Kind.DEPARTMENT, framework=self.framework, by=by, document=document
+            unit=unit, year=year, kind=EvaluationKind.DEPARTMENT, framework=self.framework, by=by, document=document
         )
 
 

@@ -13,21 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from jixiao.core.findings import Finding, Severity
-from jixiao.core.framework import Framework, Item, RuleKind, Slot
+from jixiao.core.framework import Framework, Item, Slot
 from jixiao.core.numbers import fmt
 from jixiao.pipeline import FileResult, severity_counts
 
-RULE_LABELS = {
-    RuleKind.EXECUTION_RATE: "预算执行率（执行率 × 分值，封顶）",
-    RuleKind.BY_DIRECTION: "按指标性质（正向/反向/等于/定性）",
-    RuleKind.POSITIVE: "正向 ≥",
-    RuleKind.NEGATIVE: "反向 ≤（2 倍目标值归零）",
-    RuleKind.EQUAL: "等于 =",
-    RuleKind.QUALITATIVE: "定性三档",
-    RuleKind.STEP_BANDS: "分档计分",
-    RuleKind.PER_UNIT_DEDUCTION: "按单位扣分",
-    RuleKind.MANUAL: "人工评分（须说明理由）",
-}
 SEVERITY_STYLES = {Severity.P0: "bold red", Severity.P1: "yellow", Severity.P2: "cyan"}
 
 
@@ -203,7 +192,7 @@ def _print_part(out: Console, path: str, name: str, part: Item | Slot, notes: li
     line = Text("  ")
     line.append(f"{name}　{fmt(part.weight)} 分", style="bold")
     line.append(f"　{path}", style="dim")
-    line.append(f"　计分规则：{RULE_LABELS[part.rule.kind]}（{part.rule.kind.value}）")
+    line.append(f"　计分规则：{part.rule.kind.label}（{part.rule.kind.value}）")
     out.print(line)
     for note in notes:
         out.print(Text(f"    {note}"))

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from jixiao.core.labels import Labelled
 from jixiao.core.why import Deferred
 
 
-class Severity(StrEnum):
+class Severity(Labelled):
     """P0 blocks submission, P1 must be explained, P2 is advice (domain.md §5)."""
 
-    P0 = "P0"
-    P1 = "P1"
-    P2 = "P2"
-
-    @property
-    def label(self) -> str:
-        return {"P0": "阻断", "P1": "须说明", "P2": "提示"}[self.value]
+    P0 = "P0", "阻断"
+    P1 = "P1", "须说明"
+    P2 = "P2", "提示"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,22 +12,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from functools import cached_property
 
+from jixiao.core.labels import Labelled
 from jixiao.core.model import EvaluationKind
 
 
-class RuleKind(StrEnum):
-    EXECUTION_RATE = "execution_rate"  # 预算执行率 × 分值，封顶
-    BY_DIRECTION = "by_direction"  # 按指标性质：正向/反向/等于/定性
-    POSITIVE = "positive"  # 正向 ≥
-    NEGATIVE = "negative"  # 反向 ≤（2 倍目标值归零）
-    EQUAL = "equal"  # 等于 =
-    QUALITATIVE = "qualitative"  # 定性三档
-    STEP_BANDS = "step_bands"  # 分档计分
-    PER_UNIT_DEDUCTION = "per_unit_deduction"  # 每超出 1 个单位扣 x 分
-    MANUAL = "manual"  # 评价人打分，须说明理由
+class RuleKind(Labelled):
+    EXECUTION_RATE = "execution_rate", "预算执行率（执行率 × 分值，封顶）"
+    BY_DIRECTION = "by_direction", "按指标性质（正向/反向/等于/定性）"
+    POSITIVE = "positive", "正向 ≥"
+    NEGATIVE = "negative", "反向 ≤（2 倍目标值归零）"
+    EQUAL = "equal", "等于 ="
+    QUALITATIVE = "qualitative", "定性三档"
+    STEP_BANDS = "step_bands", "分档计分"
+    PER_UNIT_DEDUCTION = "per_unit_deduction", "按单位扣分"  # each unit over (or under) a threshold costs points
+    MANUAL = "manual", "人工评分（须说明理由）"  # the evaluator's score, with a written reason
 
 
 @dataclass(frozen=True)

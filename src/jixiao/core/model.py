@@ -17,16 +17,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from jixiao.core.compare import direction_of
+from jixiao.core.labels import Labelled
 from jixiao.core.values import BLANK, Direction, Measure
 
 
-class EvaluationKind(StrEnum):
-    DEPARTMENT = "department"  # 部门整体支出
-    PROJECT = "project"  # 项目支出
-
-    @property
-    def label(self) -> str:
-        return {"department": "部门整体支出", "project": "项目支出"}[self.value]
+class EvaluationKind(Labelled):
+    DEPARTMENT = "department", "部门整体支出"
+    PROJECT = "project", "项目支出"
 
 
 class AmountUnit(StrEnum):
@@ -34,33 +31,18 @@ class AmountUnit(StrEnum):
     YUAN = "元"
 
 
-class Tier(StrEnum):
+class Tier(Labelled):
     """定性指标三档 (财预〔2020〕10号 practice)."""
 
-    ACHIEVED = "achieved"  # 达成年度指标
-    PARTIAL = "partial"  # 部分达成年度指标并具有一定效果
-    NOT_ACHIEVED = "not_achieved"  # 未达成年度指标且效果较差
-
-    @property
-    def label(self) -> str:
-        return TIER_LABELS[self]
+    ACHIEVED = "achieved", "达成年度指标"
+    PARTIAL = "partial", "部分达成年度指标并具有一定效果"
+    NOT_ACHIEVED = "not_achieved", "未达成年度指标且效果较差"
 
 
-TIER_LABELS = {
-    Tier.ACHIEVED: "达成年度指标",
-    Tier.PARTIAL: "部分达成年度指标并具有一定效果",
-    Tier.NOT_ACHIEVED: "未达成年度指标且效果较差",
-}
-
-
-class SatisfactionSource(StrEnum):
-    SURVEY = "survey"  # 问卷调查
-    NONE = "none"  # 无调查（估计或假定）
-    OTHER = "other"  # 其他来源（投诉记录、座谈等）
-
-    @property
-    def label(self) -> str:
-        return {"survey": "问卷调查", "none": "无调查", "other": "其他来源"}[self.value]
+class SatisfactionSource(Labelled):
+    SURVEY = "survey", "问卷调查"
+    NONE = "none", "无调查"  # the figure is estimated or assumed
+    OTHER = "other", "其他来源"  # complaint records, hearings and the like
 
 
 @dataclass(frozen=True, slots=True)

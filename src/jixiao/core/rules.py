@@ -14,7 +14,7 @@ from typing import Final
 
 from jixiao.core.compare import comparable, direction_of
 from jixiao.core.framework import Rule, RuleKind
-from jixiao.core.model import TIER_LABELS, Indicator, Tier
+from jixiao.core.model import Indicator, Tier
 from jixiao.core.numbers import HUNDRED, ZERO, fmt, rate, score, units_started
 from jixiao.core.values import Direction, Measure, MeasureKind, normalize_text
 from jixiao.core.why import Why
@@ -268,7 +268,7 @@ def _qualitative(indicator: Indicator, weight: Decimal) -> Outcome:
         return _judged(points, f"定性指标未选择档位，采用评价得分 {fmt(points)} 分（无法核对档位区间）", Flag.NO_TIER)
     low, high = tier_band(tier, weight)
     how = f"实际“{indicator.actual.text}”与目标“{indicator.target.text}”一致，视为" if inferred else ""
-    label = TIER_LABELS[tier]
+    label = tier.label
     band = (score(low), score(high))
     if judged is None:
         points = score(high if tier is Tier.ACHIEVED else low)

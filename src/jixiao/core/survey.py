@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import IntEnum
 
+from jixiao.core.labels import LabelledInt
 from jixiao.core.numbers import HUNDRED, ZERO, rate
 
 #: z for a two-sided 95 % confidence level.
@@ -23,27 +23,16 @@ TWO = Decimal(2)
 FOUR = Decimal(4)
 
 
-class Level(IntEnum):
+class Level(LabelledInt):
     """One answer on the 5-point scale; the value orders them, best first."""
 
-    VERY_SATISFIED = 5
-    SATISFIED = 4
-    NEUTRAL = 3
-    DISSATISFIED = 2
-    VERY_DISSATISFIED = 1
-
-    @property
-    def label(self) -> str:
-        return LEVEL_LABELS[self]
+    VERY_SATISFIED = 5, "很满意"
+    SATISFIED = 4, "满意"
+    NEUTRAL = 3, "一般"
+    DISSATISFIED = 2, "不满意"
+    VERY_DISSATISFIED = 1, "很不满意"
 
 
-LEVEL_LABELS = {
-    Level.VERY_SATISFIED: "很满意",
-    Level.SATISFIED: "满意",
-    Level.NEUTRAL: "一般",
-    Level.DISSATISFIED: "不满意",
-    Level.VERY_DISSATISFIED: "很不满意",
-}
 #: Weighted score per answer (很满意 1 … 很不满意 0.2).
 LEVEL_WEIGHTS = {
     Level.VERY_SATISFIED: Decimal(1),

@@ -13,28 +13,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from jixiao.core.labels import Labelled
 from jixiao.core.numbers import fmt, to_decimal
 
 
-class Direction(StrEnum):
+class Direction(Labelled):
     """指标性质: how the actual value is compared with the target."""
 
-    GE = "ge"  # 正向指标 ≥
-    LE = "le"  # 反向指标 ≤
-    EQ = "eq"  # 等于 =
-    QUALITATIVE = "qualitative"  # 定性
-
-    @property
-    def label(self) -> str:
-        return _DIRECTION_LABELS[self]
-
-
-_DIRECTION_LABELS = {
-    Direction.GE: "≥",
-    Direction.LE: "≤",
-    Direction.EQ: "=",
-    Direction.QUALITATIVE: "定性",
-}
+    GE = "ge", "≥"  # 正向指标
+    LE = "le", "≤"  # 反向指标
+    EQ = "eq", "="  # 等于
+    QUALITATIVE = "qualitative", "定性"
 
 
 class MeasureKind(StrEnum):

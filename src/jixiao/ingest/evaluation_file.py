@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from jixiao.core.model import TIER_LABELS, Evaluation
+from jixiao.core.model import Evaluation, Tier
 from jixiao.core.values import Direction, Measure, parse_measure
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.textfile import load_data
@@ -33,7 +33,7 @@ DIRECTION_ALIASES = {
     "=": "eq", "＝": "eq", "═": "eq", "等于": "eq",
     "定性": "qualitative", "定性指标": "qualitative",
 }  # fmt: skip
-TIER_ALIASES = {label: tier.value for tier, label in TIER_LABELS.items()} | {
+TIER_ALIASES = {tier.label: tier.value for tier in Tier} | {
     "达成": "achieved",
     "部分达成": "partial",
     "未达成": "not_achieved",

@@ -28,11 +28,6 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "effect": ("效益", "效果"),
     "satisfaction": ("满意度",),
 }
-SOURCE_LABELS = {
-    SatisfactionSource.SURVEY: "问卷调查",
-    SatisfactionSource.NONE: "无调查",
-    SatisfactionSource.OTHER: "其他来源",
-}
 
 
 @dataclass(frozen=True)
@@ -221,7 +216,7 @@ def _narrative_values(e: Evaluation) -> dict[str, str]:
         "goal_achieved": clean_text(g.achieved or n.outputs).strip(),
         "satisfaction_value": amount(s.value),
         "satisfaction_method": clean_line(s.method),
-        "satisfaction_source": SOURCE_LABELS[s.source],
+        "satisfaction_source": s.source.label,
         "sample_size": "" if s.sample_size is None else str(s.sample_size),
         **_survey_interval(s),
         "management": clean_text(n.management).strip(),

@@ -1,24 +1,20 @@
-"""Enumerations with Chinese labels that are also Django field choices.
+"""Django field choices from the core's labelled enumerations (:mod:`jixiao.core.labels`).
 
-Plain ``StrEnum`` (like the core's ``EvaluationKind``) rather than Django's ``TextChoices``, so
-that mypy types them without django-stubs: each subclass gives its labels in ``label``,
-``State.choices()`` feeds a model field, ``State("draft")`` reads a stored value.
+The web application's own enumerations (states, roles, audit actions …) are written the same
+way as the core's — ``DRAFT = "draft", "草稿"`` — so a model field takes
+``choices=choices(State)`` and the database keeps the English value.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from jixiao.core.labels import Labelled
 
 
-class Choices(StrEnum):
-    @property
-    def label(self) -> str:
-        raise NotImplementedError
+def choices(members: type[Labelled]) -> list[tuple[str, str]]:
+    """(stored value, Chinese label) for every member, in definition order."""
+    return [(member.value, member.label) for member in members]
 
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
 
-    @classmethod
-    def values(cls) -> set[str]:
-        return {member.value for member in cls}
+def values(members: type[Labelled]) -> frozenset[str]:
+    """The stored values, to test a submitted one before looking it up."""
+    return frozenset(member.value for member in members)

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from jixiao.web.choices import Choices
+from jixiao.core.labels import Labelled
+from jixiao.web.choices import choices
 
 
 class Bureau(models.Model):
@@ -45,15 +46,11 @@ class Unit(models.Model):
         return self.name
 
 
-class Role(Choices):
-    PREPARER = "preparer"
-    HEAD = "head"
-    REVIEWER = "reviewer"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return {"preparer": "填报人", "head": "单位负责人", "reviewer": "财政审核人", "admin": "管理员"}[self.value]
+class Role(Labelled):
+    PREPARER = "preparer", "填报人"
+    HEAD = "head", "单位负责人"
+    REVIEWER = "reviewer", "财政审核人"
+    ADMIN = "admin", "管理员"
 
 
 #: Roles held in a unit; the others are held in a bureau.
@@ -65,7 +62,7 @@ class Membership(models.Model):
     """A user's role in one unit (填报人, 单位负责人) or one bureau (财政审核人, 管理员)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships", verbose_name="用户")
-    role = models.CharField("角色", max_length=20, choices=Role.choices())
+    role = models.CharField("角色", max_length=20, choices=choices(Role))
     unit = models.ForeignKey(
         Unit, models.CASCADE, null=True, blank=True, related_name="memberships", verbose_name="单位"
     )

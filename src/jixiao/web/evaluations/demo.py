@@ -16,12 +16,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from jixiao.core.model import EvaluationKind
 from jixiao.ingest.evaluation_file import load_evaluation
 from jixiao.web.accounts.models import Bureau, Membership, Role, Unit
 from jixiao.web.evaluations import services
 from jixiao.web.evaluations.engine import canonical
 from jixiao.web.evaluations.models import Evaluation, FrameworkRecord
-from jixiao.web.evaluations.workflow import Kind, State
+from jixiao.web.evaluations.workflow import State
 
 BUREAU = "南昌市东湖区财政局"
 REGION = "江西省南昌市东湖区"
@@ -295,7 +296,7 @@ def document_for(spec: Spec) -> dict[str, Any]:
         project_adjusted -= Decimal("120.00")
     satisfaction_value, sample = spec.satisfaction
     document: dict[str, Any] = {
-        "kind": Kind.DEPARTMENT.value,
+        "kind": EvaluationKind.DEPARTMENT.value,
         "year": spec.year,
         "framework": FRAMEWORK,
         "unit": {
@@ -425,7 +426,12 @@ def load_demo(example: Path = SEED_EXAMPLE) -> int:
     seed_unit = units["360102001"]
     _staff(seed_unit, Role.HEAD, "城管办负责人")  # the seed unit has a head too (its evaluation is a draft)
     services.evaluation_create(
-        unit=seed_unit, year=YEAR, kind=Kind.DEPARTMENT, framework=framework, by=users["chengguan"], document=seed_doc
+        unit=seed_unit,
+        year=YEAR,
+        kind=EvaluationKind.DEPARTMENT,
+        framework=framework,
+        by=users["chengguan"],
+        document=seed_doc,
     )
     count += 1
     for spec in SPECS:
@@ -441,7 +447,7 @@ def load_demo(example: Path = SEED_EXAMPLE) -> int:
             previous = services.evaluation_create(
                 unit=unit,
                 year=YEAR - 1,
-                kind=Kind.DEPARTMENT,
+                kind=EvaluationKind.DEPARTMENT,
                 framework=framework,
                 by=preparer,
                 document=document_for(earlier),
@@ -449,7 +455,12 @@ def load_demo(example: Path = SEED_EXAMPLE) -> int:
             _bring_to(previous, State.PUBLISHED, preparer, head, reviewer)
             count += 1
         evaluation = services.evaluation_create(
-            unit=unit, year=YEAR, kind=Kind.DEPARTMENT, framework=framework, by=preparer, document=document_for(spec)
+            unit=unit,
+            year=YEAR,
+            kind=EvaluationKind.DEPARTMENT,
+            framework=framework,
+            by=preparer,
+            document=document_for(spec),
         )
         _bring_to(evaluation, spec.state, preparer, head, reviewer)
         count += 1

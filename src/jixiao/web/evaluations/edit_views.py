@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jixiao.core import metrics
+from jixiao.core.model import EvaluationKind
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.loader import SUFFIXES, TABLE_SUFFIXES, load_any
 from jixiao.web.evaluations import selectors, services
@@ -38,7 +39,7 @@ from jixiao.web.evaluations.forms import EvidenceForm, ImportForm
 from jixiao.web.evaluations.models import AuditAction, Evaluation, Evidence
 from jixiao.web.evaluations.selectors import VersionView
 from jixiao.web.evaluations.views import posted_lock
-from jixiao.web.evaluations.workflow import EDITABLE, Action, Kind, State
+from jixiao.web.evaluations.workflow import EDITABLE, Action, State
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def _editor_context(
     view = selectors.assess_version(evaluation, version, document)
     path = error.path if isinstance(error, DocumentInvalid) else ""
     reason = error.reason if isinstance(error, DocumentInvalid) else ""
-    bound = bind(section, document, project=evaluation.kind == Kind.PROJECT, error_path=path, error=reason)
+    bound = bind(section, document, project=evaluation.kind == EvaluationKind.PROJECT, error_path=path, error=reason)
     lines = {}
     if view.assessment is not None:
         lines = {item.path: item for item in view.assessment.scorecard.items if item.indicator_index is not None}

@@ -16,18 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao.core.findings import Finding
-from jixiao.core.model import TIER_LABELS, AmountUnit, SatisfactionSource
+from jixiao.core.model import AmountUnit, SatisfactionSource, Tier
 from jixiao.core.values import Direction
 from jixiao.web.evaluations.documents import clone, get_path, prune, set_path
 
 DIRECTION_CHOICES = (("", "按指标值判断"), *((d.value, d.label) for d in Direction))
-TIER_CHOICES = (("", "—"), *((t.value, label) for t, label in TIER_LABELS.items()))
+TIER_CHOICES = (("", "—"), *((tier.value, tier.label) for tier in Tier))
 AMOUNT_UNIT_CHOICES = tuple((u.value, u.value) for u in AmountUnit)
-SATISFACTION_SOURCE_CHOICES = (
-    (SatisfactionSource.SURVEY.value, "问卷调查"),
-    (SatisfactionSource.NONE.value, "未调查（估计）"),
-    (SatisfactionSource.OTHER.value, "其他来源"),
-)
+SATISFACTION_SOURCE_CHOICES = tuple((source.value, source.label) for source in SatisfactionSource)
 
 
 @dataclass(frozen=True)

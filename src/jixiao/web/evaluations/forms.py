@@ -8,16 +8,17 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from jixiao.core.model import EvaluationKind
 from jixiao.ingest.loader import SUFFIXES
 from jixiao.web.accounts.models import Unit
+from jixiao.web.choices import choices
 from jixiao.web.evaluations.models import FrameworkRecord
-from jixiao.web.evaluations.workflow import Kind
 
 
 class CreateForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label="单位", empty_label=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    kind = forms.ChoiceField(label="类型", choices=Kind.choices(), initial=Kind.DEPARTMENT.value)
+    kind = forms.ChoiceField(label="类型", choices=choices(EvaluationKind), initial=EvaluationKind.DEPARTMENT.value)
     project = forms.CharField(label="项目名称", max_length=200, required=False, help_text="项目支出自评填写")
     framework = forms.ModelChoiceField(
         queryset=FrameworkRecord.objects.defer("yaml_text"), label="评分标准", empty_label=None

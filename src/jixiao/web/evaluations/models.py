@@ -13,9 +13,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from jixiao.core.labels import Labelled
+from jixiao.core.model import EvaluationKind
 from jixiao.web.accounts.models import Unit
-from jixiao.web.choices import Choices
-from jixiao.web.evaluations.workflow import Kind, State
+from jixiao.web.choices import choices
+from jixiao.web.evaluations.workflow import State
 
 USER = settings.AUTH_USER_MODEL
 
@@ -48,11 +50,13 @@ class Evaluation(models.Model):
 
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="evaluations", verbose_name="单位")
     year = models.PositiveSmallIntegerField("年度")
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices(), default=Kind.DEPARTMENT.value)
+    kind = models.CharField(
+        "类型", max_length=20, choices=choices(EvaluationKind), default=EvaluationKind.DEPARTMENT.value
+    )
     #: the project's name for 项目支出 evaluations; empty for 部门整体 (one per unit and year)
     project = models.CharField("项目名称", max_length=200, blank=True, default="")
     framework = models.ForeignKey(FrameworkRecord, models.PROTECT, related_name="evaluations", verbose_name="评分标准")
-    state = models.CharField("状态", max_length=20, choices=State.choices(), default=State.DRAFT.value, db_index=True)
+    state = models.CharField("状态", max_length=20, choices=choices(State), default=State.DRAFT.value, db_index=True)
     current_version = models.ForeignKey(
         "EvaluationVersion", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="当前版本"
     )
@@ -104,32 +108,18 @@ class EvaluationVersion(models.Model):
         return f"第 {self.number} 版"
 
 
-class AuditAction(Choices):
-    CREATE = "create"
-    SAVE = "save"
-    IMPORT = "import"
-    EVIDENCE_ADD = "evidence_add"
-    EVIDENCE_REMOVE = "evidence_remove"
-    SUBMIT = "submit"
-    SIGN_OFF = "sign_off"
-    RETURN = "return"
-    APPROVE = "approve"
-    PUBLISH = "publish"
+class AuditAction(Labelled):
+    CREATE = "create", "创建"
+    SAVE = "save", "保存"
+    IMPORT = "import", "导入"
+    EVIDENCE_ADD = "evidence_add", "上传佐证材料"
+    EVIDENCE_REMOVE = "evidence_remove", "删除佐证材料"
+    SUBMIT = "submit", "提交"
+    SIGN_OFF = "sign_off", "签批"
+    RETURN = "return", "退回"
+    APPROVE = "approve", "审核通过"
+    PUBLISH = "publish", "公开"
 
-    @property
-    def label(self) -> str:
-        return {
-            "create": "创建",
-            "save": "保存",
-            "import": "导入",
-            "evidence_add": "上传佐证材料",
-            "evidence_remove": "删除佐证材料",
-            "submit": "提交",
-            "sign_off": "签批",
-            "return": "退回",
-            "approve": "审核通过",
-            "publish": "公开",
-        }[self.value]
 
 
 class AuditEvent(models.Model):
@@ -139,7 +129,7 @@ class AuditEvent(models.Model):
     version_number = models.PositiveIntegerField("版本号", null=True, blank=True)
     actor = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人")
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    action = models.CharField("操作", max_length=20, choices=AuditAction.choices())
+    action = models.CharField("操作", max_length=20, choices=choices(AuditAction))
     changes = models.JSONField("修改内容", default=dict, blank=True)
     note = models.TextField("说明", blank=True)
 

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from jixiao.core.findings import Finding
+from jixiao.core.model import EvaluationKind
 from jixiao.web.accounts.models import Role
 from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations import engine
@@ -23,7 +24,7 @@ from jixiao.web.evaluations.editor import label_for
 from jixiao.web.evaluations.engine import Assessment, DocumentError
 from jixiao.web.evaluations.errors import DocumentInvalid
 from jixiao.web.evaluations.models import AuditEvent, Evaluation, EvaluationVersion, Evidence
-from jixiao.web.evaluations.workflow import Action, Kind, State, allowed, possible
+from jixiao.web.evaluations.workflow import Action, State, allowed, possible
 
 
 def assess_document(evaluation: Evaluation, document: Any) -> tuple[dict[str, Any], Assessment]:
@@ -38,7 +39,7 @@ def assess_document(evaluation: Evaluation, document: Any) -> tuple[dict[str, An
     except DocumentError as error:
         raise DocumentInvalid(error.message, error.path) from None
     if core.kind.value != evaluation.kind:
-        wanted = Kind(evaluation.kind).label
+        wanted = EvaluationKind(evaluation.kind).label
         raise DocumentInvalid(f"评价类型为“{core.kind.label}”，与本自评的“{wanted}”不一致", "kind")
     if core.year != evaluation.year:
         raise DocumentInvalid(f"年度为 {core.year}，与本自评的 {evaluation.year} 年度不一致", "year")

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from jixiao.core.findings import Severity
+from jixiao.core.model import EvaluationKind
 from jixiao.web.accounts.models import Role, Unit
 from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations import engine, evidence
@@ -41,7 +42,7 @@ from jixiao.web.evaluations.models import (
     FrameworkRecord,
 )
 from jixiao.web.evaluations.selectors import assess_document
-from jixiao.web.evaluations.workflow import EDITABLE, RETURN_ROLE, TRANSITIONS, Action, Kind, State, allowed
+from jixiao.web.evaluations.workflow import EDITABLE, RETURN_ROLE, TRANSITIONS, Action, State, allowed
 from jixiao.web.reviews.models import ReviewComment
 
 
@@ -175,7 +176,7 @@ def framework_sync_builtin() -> list[FrameworkRecord]:
 # --- creating and saving ---------------------------------------------------------------------------
 
 
-def starter_document(unit: Unit, year: int, kind: Kind, project: str, framework_id: str) -> dict[str, Any]:
+def starter_document(unit: Unit, year: int, kind: EvaluationKind, project: str, framework_id: str) -> dict[str, Any]:
     document: dict[str, Any] = {
         "kind": kind.value,
         "year": year,
@@ -184,7 +185,7 @@ def starter_document(unit: Unit, year: int, kind: Kind, project: str, framework_
     }
     if unit.superior_id is not None:
         document["unit"]["superior"] = unit.superior.name if unit.superior else ""
-    if kind is Kind.PROJECT:
+    if kind is EvaluationKind.PROJECT:
         document["project"] = {"name": project or "（未命名项目）", "implementing_unit": unit.name}
     return document
 
@@ -194,7 +195,7 @@ def evaluation_create(
     *,
     unit: Unit,
     year: int,
-    kind: Kind,
+    kind: EvaluationKind,
     framework: FrameworkRecord,
     by: Any,
     project: str = "",
@@ -206,8 +207,8 @@ def evaluation_create(
         raise PermissionDenied("只有本单位的填报人或单位负责人可以新建自评")
     if kind.value not in framework.kinds.split(","):
         raise ServiceError(f"评分标准“{framework}”不适用于{kind.label}评价")
-    project = project.strip() if kind is Kind.PROJECT else ""
-    if kind is Kind.PROJECT and not project:
+    project = project.strip() if kind is EvaluationKind.PROJECT else ""
+    if kind is EvaluationKind.PROJECT and not project:
         raise ServiceError("项目支出自评须填写项目名称")
     if Evaluation.objects.filter(unit=unit, year=year, kind=kind, project=project).exists():
         raise ServiceError(f"{unit.name}已有 {year} 年度{kind.label}自评{('“' + project + '”') if project else ''}")

@@ -17,6 +17,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from jixiao.core.model import EvaluationKind
 from jixiao.web.accounts.models import Role
 from jixiao.web.accounts.selectors import scope_of, units_for_user
 from jixiao.web.evaluations import selectors, services
@@ -26,7 +27,7 @@ from jixiao.web.evaluations.errors import ServiceError, SubmissionBlocked
 from jixiao.web.evaluations.evidence import evidence_path
 from jixiao.web.evaluations.forms import CommentForm, CreateForm
 from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
-from jixiao.web.evaluations.workflow import Action, Kind
+from jixiao.web.evaluations.workflow import Action
 from jixiao.web.reviews.models import ReviewComment
 
 
@@ -60,7 +61,7 @@ def create(request: HttpRequest) -> HttpResponse:
             evaluation = services.evaluation_create(
                 unit=data["unit"],
                 year=data["year"],
-                kind=Kind(data["kind"]),
+                kind=EvaluationKind(data["kind"]),
                 framework=data["framework"],
                 project=data["project"],
                 by=request.user,

@@ -12,66 +12,27 @@ works on that frozen snapshot until a return opens a new version.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from jixiao.core.labels import Labelled
 from jixiao.web.accounts.models import Role
-from jixiao.web.choices import Choices
 
 
-class State(Choices):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    SIGNED = "signed"
-    RETURNED = "returned"
-    APPROVED = "approved"
-    PUBLISHED = "published"
-
-    @property
-    def label(self) -> str:
-        return {
-            "draft": "草稿",
-            "submitted": "已提交",
-            "signed": "已签批",
-            "returned": "退回",
-            "approved": "审核通过",
-            "published": "已公开",
-        }[self.value]
+class State(Labelled):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    SIGNED = "signed", "已签批"
+    RETURNED = "returned", "退回"
+    APPROVED = "approved", "审核通过"
+    PUBLISHED = "published", "已公开"
 
 
-class Kind(Choices):
-    """The same codes as :class:`jixiao.core.model.EvaluationKind`."""
-
-    DEPARTMENT = "department"
-    PROJECT = "project"
-
-    @property
-    def label(self) -> str:
-        return {"department": "部门整体支出", "project": "项目支出"}[self.value]
-
-
-class Action(StrEnum):
-    VIEW = "view"  # read the evaluation, its history, versions, reports and evidence
-    EDIT = "edit"  # change the document, upload evidence, import a table
-    SUBMIT = "submit"
-    SIGN_OFF = "sign_off"
-    RETURN = "return"
-    APPROVE = "approve"
-    PUBLISH = "publish"
-
-    @property
-    def label(self) -> str:
-        return ACTION_LABELS[self]
-
-
-ACTION_LABELS = {
-    Action.VIEW: "查看",
-    Action.EDIT: "编辑",
-    Action.SUBMIT: "提交",
-    Action.SIGN_OFF: "签批",
-    Action.RETURN: "退回",
-    Action.APPROVE: "审核通过",
-    Action.PUBLISH: "公开",
-}
+class Action(Labelled):
+    VIEW = "view", "查看"  # read the evaluation, its history, versions, reports and evidence
+    EDIT = "edit", "编辑"  # change the document, upload evidence, import a table
+    SUBMIT = "submit", "提交"
+    SIGN_OFF = "sign_off", "签批"
+    RETURN = "return", "退回"
+    APPROVE = "approve", "审核通过"
+    PUBLISH = "publish", "公开"
 
 #: Which roles may attempt each action. Administrators read; they do not fill in or review
 #: (separation of duties). Whether the state allows the action is the services' business.

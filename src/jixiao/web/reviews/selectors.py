@@ -19,12 +19,14 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from jixiao.core.model import EvaluationKind
 from jixiao.web.accounts.models import Bureau, Unit
+from jixiao.web.choices import choices
 from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
-from jixiao.web.evaluations.workflow import Kind, State
+from jixiao.web.evaluations.workflow import State
 
 NOT_STARTED = "none"
-STATE_FILTERS = ((NOT_STARTED, "未填报"), *State.choices())
+STATE_FILTERS = ((NOT_STARTED, "未填报"), *choices(State))
 SORTS = {
     "code": "单位编码",
     "name": "单位名称",
@@ -40,7 +42,7 @@ _STATE_ORDER = {state.value: i for i, state in enumerate(State)}
 @dataclass(frozen=True)
 class Filters:
     year: int
-    kind: str = Kind.DEPARTMENT.value
+    kind: str = EvaluationKind.DEPARTMENT.value
     state: str = ""
     grade: str = ""
     p0: bool = False

@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from jixiao.core.model import EvaluationKind
 from jixiao.web.accounts.models import Bureau
 from jixiao.web.accounts.selectors import bureaus_for_user
+from jixiao.web.choices import choices, values
 from jixiao.web.evaluations import selectors as evaluation_selectors
 from jixiao.web.evaluations.views import page_context
-from jixiao.web.evaluations.workflow import Action, Kind
+from jixiao.web.evaluations.workflow import Action
 from jixiao.web.reviews import selectors
 from jixiao.web.reviews.export import overview_xlsx
 
@@ -34,10 +36,10 @@ def _filters(request: HttpRequest, bureau: Bureau) -> tuple[selectors.Filters, l
     years = selectors.years_of(bureau)
     default_year = years[0] if years else timezone.localdate().year - 1
     year_text = request.GET.get("year", "")
-    kind = request.GET.get("kind", Kind.DEPARTMENT.value)
+    kind = request.GET.get("kind", EvaluationKind.DEPARTMENT.value)
     filters = selectors.Filters(
         year=int(year_text) if year_text.isdigit() else default_year,
-        kind=kind if kind in Kind.values() else Kind.DEPARTMENT.value,
+        kind=kind if kind in values(EvaluationKind) else EvaluationKind.DEPARTMENT.value,
         state=request.GET.get("state", ""),
         grade=request.GET.get("grade", ""),
         p0=request.GET.get("p0") == "1",
@@ -56,7 +58,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "data": data,
         "bureaus": bureaus_for_user(request.user),
         "years": years or [filters.year],
-        "kinds": Kind.choices(),
+        "kinds": choices(EvaluationKind),
         "states": selectors.STATE_FILTERS,
         "sorts": selectors.SORTS.items(),
         "query": request.GET.urlencode(),

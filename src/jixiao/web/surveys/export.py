@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from jixiao.core.survey import LEVEL_LABELS, Level
+from jixiao.core.survey import Level
 from jixiao.web.surveys.models import Survey
 from jixiao.web.surveys.selectors import SurveyFigures, responses_for_export
 
@@ -48,7 +48,7 @@ def answers_xlsx(survey: Survey, figures: SurveyFigures) -> bytes:
         _text(sheet, row, 4, "是" if response.invitation_id else "否")
         for offset, question in enumerate(questions):
             level = levels.get(question.pk)
-            _text(sheet, row, 5 + offset, LEVEL_LABELS[Level(level)] if level else "未回答")
+            _text(sheet, row, 5 + offset, Level(level).label if level else "未回答")
         _text(sheet, row, 5 + len(questions), response.comment)
     summary = book.create_sheet("统计结果")
     titles = [
@@ -56,11 +56,7 @@ def answers_xlsx(survey: Survey, figures: SurveyFigures) -> bytes:
         "调查对象",
         "权重（%）",
         "有效回答",
-        "很满意",
-        "满意",
-        "一般",
-        "不满意",
-        "很不满意",
+        *(level.label for level in sorted(Level, reverse=True)),
         "满意率（%）",
         "加权得分（%）",
         "95%置信区间下限（%）",

@@ -18,7 +18,8 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
-from jixiao.web.choices import Choices
+from jixiao.core.labels import Labelled
+from jixiao.web.choices import choices
 from jixiao.web.evaluations.models import Evaluation
 
 USER = settings.AUTH_USER_MODEL
@@ -27,27 +28,17 @@ COMMENT_MAX = 500
 DEFAULT_OPEN_DAYS = 30
 
 
-class SurveyState(Choices):
-    DRAFT = "draft"
-    OPEN = "open"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "设计中", "open": "已发布", "closed": "已结束"}[self.value]
+class SurveyState(Labelled):
+    DRAFT = "draft", "设计中"
+    OPEN = "open", "已发布"
+    CLOSED = "closed", "已结束"
 
 
-class Measure(Choices):
+class Measure(Labelled):
     """Which figure becomes the satisfaction indicator's actual value."""
 
-    SHARE = "share"
-    WEIGHTED = "weighted"
-
-    @property
-    def label(self) -> str:
-        return {"share": "满意率（满意人数 ÷ 有效问卷）", "weighted": "加权得分（1 / 0.8 / 0.6 / 0.4 / 0.2）"}[
-            self.value
-        ]
+    SHARE = "share", "满意率（满意人数 ÷ 有效问卷）"
+    WEIGHTED = "weighted", "加权得分（1 / 0.8 / 0.6 / 0.4 / 0.2）"
 
 
 class Survey(models.Model):
@@ -59,9 +50,9 @@ class Survey(models.Model):
     opens_at = models.DateTimeField("开始时间", null=True, blank=True)
     closes_at = models.DateTimeField("截止时间", null=True, blank=True)
     include_neutral = models.BooleanField("“一般”计入满意", default=False)
-    measure = models.CharField("满意度取值", max_length=10, choices=Measure.choices(), default=Measure.SHARE.value)
+    measure = models.CharField("满意度取值", max_length=10, choices=choices(Measure), default=Measure.SHARE.value)
     require_token = models.BooleanField("仅限邀请码作答", default=False)
-    state = models.CharField("状态", max_length=10, choices=SurveyState.choices(), default=SurveyState.DRAFT.value)
+    state = models.CharField("状态", max_length=10, choices=choices(SurveyState), default=SurveyState.DRAFT.value)
     created_by = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name="创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     applied_at = models.DateTimeField("计入自评时间", null=True, blank=True)

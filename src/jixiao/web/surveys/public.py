@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from jixiao.core.survey import LEVEL_LABELS, Level
+from jixiao.core.survey import Level
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.surveys import selectors, services
 from jixiao.web.surveys.models import COMMENT_MAX, Invitation, Response
@@ -24,7 +24,7 @@ from jixiao.web.surveys.models import COMMENT_MAX, Invitation, Response
 DEVICE_COOKIE = "jx_survey_device"
 DEVICE_SALT = "jixiao.surveys.device"
 DEVICE_AGE = 400 * 24 * 3600
-CHOICES = [(int(level), LEVEL_LABELS[level]) for level in sorted(Level, reverse=True)]
+CHOICES = [(int(level), level.label) for level in sorted(Level, reverse=True)]
 
 
 def _device(request: HttpRequest) -> tuple[str, bool]:

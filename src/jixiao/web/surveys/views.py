@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jixiao.core.survey import LEVEL_LABELS, Level, margin_for
+from jixiao.core.survey import Level, margin_for
+from jixiao.web.choices import choices, values
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.selectors import available_actions, get_evaluation_for_user, may
 from jixiao.web.evaluations.workflow import Action
@@ -74,7 +75,7 @@ def _bars(figure: Any) -> list[dict[str, Any]]:
     total = figure.tally.valid or 1
     return [
         {
-            "label": LEVEL_LABELS[level],
+            "label": level.label,
             "count": figure.tally.count(level),
             "width": round(figure.tally.count(level) * 100 / total, 1),
             "level": int(level),
@@ -136,7 +137,7 @@ def edit(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
                 opens_at=opens,
                 closes_at=closes,
                 include_neutral=post.get("include_neutral") == "on",
-                measure=Measure(post.get("measure")) if post.get("measure") in Measure.values() else Measure.SHARE,
+                measure=Measure(post.get("measure")) if post.get("measure") in values(Measure) else Measure.SHARE,
                 require_token=post.get("require_token") == "on",
                 groups=post.get("groups", ""),
                 questions=post.get("questions", ""),
@@ -156,10 +157,16 @@ def edit(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
         "error": error,
         "groups_text": request.POST.get("groups", groups) if error else groups,
         "questions_text": request.POST.get("questions", questions) if error else questions,
+<<<<<<< HEAD
         "opens": _local_input(survey.opens_at),
         "closes": _local_input(survey.closes_at),
         "default_days": DEFAULT_OPEN_DAYS,
         "measures": Measure.choices(),
+=======
+        "opens": f"{timezone.localtime(survey.opens_at):%Y-%m-%dT%H:%M}",
+        "closes": f"{timezone.localtime(survey.closes_at):%Y-%m-%dT%H:%M}",
+        "measures": choices(Measure),
+>>>>>>> cd22c5d (One labelled enum base (jixiao.core.labels): core, reports and web enums carry value + Chinese label; web choices derived from it; the web's Kind is the core's EvaluationKind)
         "designing": survey.state == SurveyState.DRAFT.value,
     }
     return render(request, "surveys/edit.html", context)

@@ -8,9 +8,14 @@ from typing import Any
 
 from django import template
 
+from jixiao.core.model import EvaluationKind
 from jixiao.core.numbers import fmt as core_fmt
+<<<<<<< HEAD
 from jixiao.web import timetext
 from jixiao.web.evaluations.workflow import Kind, State
+=======
+from jixiao.web.evaluations.workflow import State
+>>>>>>> cd22c5d (One labelled enum base (jixiao.core.labels): core, reports and web enums carry value + Chinese label; web choices derived from it; the web's Kind is the core's EvaluationKind)
 
 register = template.Library()
 
@@ -26,7 +31,7 @@ def state_label(value: str) -> str:
 @register.filter
 def kind_label(value: str) -> str:
     try:
-        return Kind(value).label
+        return EvaluationKind(value).label
     except ValueError:
         return value
 
