@@ -6,9 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
+from jixiao.core.model import EvaluationKind
 from jixiao.web.evaluations.editor import INDICATOR_COLUMNS, SECTIONS, label_for, section_for
 from jixiao.web.evaluations.models import Evaluation
-from jixiao.web.evaluations.workflow import Kind
 from tests.web.formdata import form_fields
 from tests.web.world import World
 
@@ -185,7 +185,7 @@ def _new_evaluation(world: World, kind: Kind) -> Any:
     from jixiao.web.evaluations.models import FrameworkRecord
 
     framework = FrameworkRecord.objects.filter(kinds__contains=kind.value).order_by("framework_id").first()
-    project = "校舍维修" if kind is Kind.PROJECT else ""
+    project = "校舍维修" if kind is EvaluationKind.PROJECT else ""
     return services.evaluation_create(
         unit=world.unit_a, year=2030, kind=kind, framework=framework, by=world.prep_a, project=project
     )
@@ -206,7 +206,7 @@ def test_every_section_of_a_new_evaluation_saves_as_first_shown(world: World, cl
 
 
 def test_the_profile_keeps_what_was_typed_and_needs_no_empty_asset_rows(world: World, client) -> None:
-    created = _new_evaluation(world, Kind.DEPARTMENT)
+    created = _new_evaluation(world, EvaluationKind.DEPARTMENT)
     client.force_login(world.prep_a)
     url = reverse("evaluations:edit", kwargs={"pk": created.pk, "section": "profile"})
     typed = form_fields(client.get(url).content.decode(), "editor-form") | {

@@ -157,16 +157,10 @@ def edit(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
         "error": error,
         "groups_text": request.POST.get("groups", groups) if error else groups,
         "questions_text": request.POST.get("questions", questions) if error else questions,
-<<<<<<< HEAD
         "opens": _local_input(survey.opens_at),
         "closes": _local_input(survey.closes_at),
         "default_days": DEFAULT_OPEN_DAYS,
-        "measures": Measure.choices(),
-=======
-        "opens": f"{timezone.localtime(survey.opens_at):%Y-%m-%dT%H:%M}",
-        "closes": f"{timezone.localtime(survey.closes_at):%Y-%m-%dT%H:%M}",
         "measures": choices(Measure),
->>>>>>> cd22c5d (One labelled enum base (jixiao.core.labels): core, reports and web enums carry value + Chinese label; web choices derived from it; the web's Kind is the core's EvaluationKind)
         "designing": survey.state == SurveyState.DRAFT.value,
     }
     return render(request, "surveys/edit.html", context)

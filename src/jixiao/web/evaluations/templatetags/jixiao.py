@@ -10,12 +10,8 @@ from django import template
 
 from jixiao.core.model import EvaluationKind
 from jixiao.core.numbers import fmt as core_fmt
-<<<<<<< HEAD
 from jixiao.web import timetext
-from jixiao.web.evaluations.workflow import Kind, State
-=======
 from jixiao.web.evaluations.workflow import State
->>>>>>> cd22c5d (One labelled enum base (jixiao.core.labels): core, reports and web enums carry value + Chinese label; web choices derived from it; the web's Kind is the core's EvaluationKind)
 
 register = template.Library()
 
