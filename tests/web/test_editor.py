@@ -180,7 +180,7 @@ def test_creating_evaluations_through_the_form(world: World, client) -> None:
     assert not Evaluation.objects.filter(project="别人的项目").exists()
 
 
-def _new_evaluation(world: World, kind: Kind) -> Any:
+def _new_evaluation(world: World, kind: EvaluationKind) -> Any:
     from jixiao.web.evaluations import services
     from jixiao.web.evaluations.models import FrameworkRecord
 
@@ -193,7 +193,7 @@ def _new_evaluation(world: World, kind: Kind) -> Any:
 
 def test_every_section_of_a_new_evaluation_saves_as_first_shown(world: World, client) -> None:
     client.force_login(world.prep_a)
-    for kind in Kind:
+    for kind in EvaluationKind:
         created = _new_evaluation(world, kind)
         for section in SECTIONS:
             url = reverse("evaluations:edit", kwargs={"pk": created.pk, "section": section.slug})
