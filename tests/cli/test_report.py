@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from jixiao import pipeline
 from jixiao.cli import app
 from jixiao.cli.report import output_paths
-from tests.reports.conftest import EXAMPLE, FINDINGS
+from tests.reports.conftest import EXAMPLE, FINDINGS, confirmed_file
 
 runner = CliRunner()
 
@@ -26,12 +26,12 @@ def run(*args: str) -> Any:
 def copy_example(folder: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_text(EXAMPLE.read_text("utf-8"), "utf-8")
+    path.write_text(confirmed_file(folder.parent).read_text("utf-8"), "utf-8")
     return path
 
 
 def test_one_file_to_docx(tmp_path: Path) -> None:
-    result = run("report", str(EXAMPLE), "--format", "docx", "-o", str(tmp_path))
+    result = run("report", str(confirmed_file(tmp_path)), "--format", "docx", "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
     document = docx.Document(tmp_path / "donghu-2021.docx")
     assert document.paragraphs[1].text == "部门整体支出绩效自评报告"
@@ -40,7 +40,7 @@ def test_one_file_to_docx(tmp_path: Path) -> None:
 
 def test_output_may_name_the_file_for_a_single_input(tmp_path: Path) -> None:
     target = tmp_path / "东湖区自评表.xlsx"
-    result = run("report", str(EXAMPLE), "--format", "xlsx", "-o", str(target))
+    result = run("report", str(confirmed_file(tmp_path)), "--format", "xlsx", "-o", str(target))
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(target)["自评表"]["A1"].value == "2021年度部门整体支出绩效自评表"
 
@@ -82,7 +82,7 @@ def test_review_copy_carries_the_findings(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_publication_copy_has_no_findings_even_when_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "check", lambda evaluation, framework, card: FINDINGS)
-    assert run("report", str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
+    assert run("report", str(confirmed_file(tmp_path)), "-o", str(tmp_path)).exit_code == 0
     data = (tmp_path / "donghu-2021.docx").read_bytes()
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
     assert "审核意见" not in text

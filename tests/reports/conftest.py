@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "donghu-2021.yaml"
 ARTIFACTS = ROOT / "test-artifacts" / "reports"
 
-#: Figures of the seed report that the generated report must print (issue 3).
+#: Figures of the seed report that the publication copy must print (issue 3); the unit's own rounding of the
+#: execution rate (102.2) is shown only in the review copy, next to the computed 102.19 (tests/reports/test_prose.py).
 SEED_FIGURES = (
-    "1464.48", "147.79", "1316.69", "1496.62", "179.93", "102.19", "102.2", "7.23", "0.83", "6.4",
+    "1464.48", "147.79", "1316.69", "1496.62", "179.93", "102.19", "7.23", "0.83", "6.4",
     "6842", "8044", "157020", "277", "89.8", "良", "153", "10",
 )  # fmt: skip
 
@@ -40,14 +41,30 @@ def seed() -> tuple[Evaluation, Framework, Scorecard]:
     return evaluation, framework, score(evaluation, framework)
 
 
+def confirmed(evaluation: Evaluation) -> Evaluation:
+    """The example as if the unit had confirmed the targets and weights jixiao assumed: a publication copy
+    of the example itself is refused (docs/reports.md, 审核版与公开版)."""
+    return replace(evaluation, indicators=tuple(replace(i, assumed=()) for i in evaluation.indicators))
+
+
+def confirmed_file(folder: Path) -> Path:
+    """examples/donghu-2021.yaml without its ``assumed`` marks, written into ``folder``."""
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    out = folder / EXAMPLE.name
+    out.write_text("".join(line for line in lines if not line.lstrip().startswith("assumed:")), encoding="utf-8")
+    return out
+
+
 @pytest.fixture(scope="session")
 def seed_content(seed: tuple[Evaluation, Framework, Scorecard]) -> ReportContent:
+    """The publication copy of the confirmed example."""
     evaluation, framework, card = seed
-    return build_content(evaluation, card, framework=framework)
+    return build_content(confirmed(evaluation), card, framework=framework)
 
 
 def hostile_evaluation(evaluation: Evaluation) -> Evaluation:
-    """The seed with XML specials, control characters, a 20 000-character field, emoji and a formula."""
+    """The confirmed seed with XML specials, control characters, a 20 000-character field, emoji and a formula."""
+    evaluation = confirmed(evaluation)
     unit = replace(evaluation.unit, name="=东湖区<办公室>&“测试”", duties=HOSTILE, organization=LONG)
     narrative = replace(
         evaluation.narrative,

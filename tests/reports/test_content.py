@@ -15,7 +15,7 @@ from jixiao.reports.context import build_facts
 from jixiao.reports.document import Chart, ChartKind, Paragraph, ReportContent, Section, Table
 from jixiao.reports.templates import CONDITIONS, FIELDS
 from tests.factories import clean_project, framework
-from tests.reports.conftest import FINDINGS, FORMULA, SEED_FIGURES
+from tests.reports.conftest import FINDINGS, FORMULA, SEED_FIGURES, confirmed
 
 DEPARTMENT_OUTLINE = (
     "一、部门概况",
@@ -65,23 +65,31 @@ def test_computed_figures_come_from_the_scorecard(
     _, _, card = seed
     text = seed_content.plain_text()
     assert card.execution_rate == Decimal("102.19")
-    assert "部门预算执行率为1496.62÷1464.48＝102.19%（单位填报102.2%）" in text
-    assert "基本支出147.79万元，占10.09%；项目支出1316.69万元，占89.91%" in text  # 147.79 ÷ 1464.48
-    assert "全年执行数超出全年预算数32.14万元" in text
-    assert "其中基本支出执行数179.93万元，超出预算32.14万元（21.75%）" in text
-    assert f"自评得分{card.total}分（满分100分），评价等级为“{card.grade}”（单位填报自评得分89.8分、等级“良”）" in text
-    assert "产出指标50分，得48.86分" in text
+    assert "年末结转和结余0万元；部门预算执行率为102.19%。" in text  # no formula, no comparison
+    assert "从支出性质看，基本支出147.79万元，占10.09%；项目支出1316.69万元，占89.91%。" in text  # 147.79 ÷ 1464.48
+    assert "从资金来源看，全部为一般公共预算财政拨款。" in text  # not "占100.00%"
+    assert "决算支出超出全年预算数32.14万元，超出部分在基本支出。" in text
 
 
-def test_outputs_section_lists_output_indicators_with_scores(seed_content: ReportContent) -> None:
+def test_computed_score_with_blocks_when_the_unit_states_none(seed: tuple[Evaluation, Framework, Scorecard]) -> None:
+    evaluation, fw, card = seed
+    own = replace(confirmed(evaluation), stated=replace(evaluation.stated, total=None, grade=None))
+    text = build_content(own, card, framework=fw).plain_text()
+    assert (
+        "按照部门整体支出绩效自评表（通用）逐项评分，本单位2021年度部门整体支出绩效自评得分97.75分（满分100分），"
+        "评价等级为“优”。其中，预算执行（分值10分）得10.00分，产出指标（分值50分）得48.86分，"
+        "效益指标（分值30分）得30.00分，满意度指标（分值10分）得8.89分。"
+    ) in text
+    assert "《部门整体支出绩效自评表" not in text  # jixiao's own framework is no document title
+
+
+def test_indicators_are_not_repeated_as_a_list(seed_content: ReportContent) -> None:
     outputs = seed_content.sections[1].blocks
     section = next(b for b in outputs if isinstance(b, Section) and b.heading == "（一）履职完成情况")
     lines = [b.text for b in section.blocks if isinstance(b, Paragraph)]
-    assert "本年度设置产出指标10项，分值50分，自评得分48.86分。具体如下：" in lines
-    assert any(
-        line.startswith("8.无障碍设施点位达标率：年度指标值≥60%，实际完成值48.6%，分值6分，得分4.86分。")
-        for line in lines
-    )
+    assert len(lines) == 12 and lines[0].startswith("一是") and lines[-1].startswith("十二是")
+    paragraphs = [b.text for b in seed_content.walk() if isinstance(b, Paragraph)]
+    assert not any("：年度指标值" in text or "得分4.86分" in text for text in paragraphs)
 
 
 def test_tables_and_charts_are_numbered_in_order(seed_content: ReportContent) -> None:
@@ -108,8 +116,14 @@ def test_indicator_table_merges_level_one_and_two_and_ends_with_total(seed_conte
     merged = {(m.row, m.col, m.last_row, m.last_col) for m in table.merges}
     assert (2, 0, 11, 0) in merged  # 产出指标 over its 10 indicators (row 0 is the header, 1 预算执行)
     assert (2, 1, 7, 1) in merged  # 数量指标 over 6
-    total = table.rows[-1]
-    assert total[0].text == "总分" and total[6].text == "97.75" and total[7].text == "等级：优"
+    total = table.rows[-1]  # the publication copy's total is the unit's own
+    assert total[0].text == "总分" and total[6].text == "89.8" and total[7].text == "等级：良"
+
+
+def test_review_copy_table_totals_the_computed_score(seed: tuple[Evaluation, Framework, Scorecard]) -> None:
+    evaluation, fw, card = seed
+    total = build_content(evaluation, card, framework=fw, review_copy=True).tables[1].rows[-1]
+    assert total[6].text == "97.75" and total[7].text == "等级：优"
 
 
 def test_achievement_chart_caps_the_bar_but_labels_the_real_value(seed_content: ReportContent) -> None:
@@ -122,7 +136,7 @@ def test_achievement_chart_caps_the_bar_but_labels_the_real_value(seed_content: 
 
 def test_publication_copy_never_contains_findings(seed: tuple[Evaluation, Framework, Scorecard]) -> None:
     evaluation, fw, card = seed
-    content = build_content(evaluation, card, framework=fw, findings=FINDINGS, review_copy=False)
+    content = build_content(confirmed(evaluation), card, framework=fw, findings=FINDINGS, review_copy=False)
     assert content.appendix is None and not content.review_copy and content.review_mark == ""
     text = content.plain_text()
     for finding in FINDINGS:
@@ -167,7 +181,7 @@ def test_project_report_has_its_own_outline() -> None:
 
 def test_missing_narrative_is_marked_not_invented(seed: tuple[Evaluation, Framework, Scorecard]) -> None:
     evaluation, fw, card = seed
-    bare = replace(evaluation, narrative=replace(evaluation.narrative, management="", problems=()))
+    bare = replace(confirmed(evaluation), narrative=replace(evaluation.narrative, management="", problems=()))
     text = build_content(bare, card, framework=fw).plain_text()
     assert "（四）预算绩效管理开展情况\n（未填报）" in text
     assert "（未填报存在的问题）" in text

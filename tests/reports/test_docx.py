@@ -19,7 +19,7 @@ from jixiao.core.scoring import Scorecard
 from jixiao.reports.content import build_content
 from jixiao.reports.document import ReportContent
 from jixiao.reports.docx_writer import CHAR_TWIPS, TEXT_WIDTH_TWIPS, docx_bytes
-from tests.reports.conftest import FINDINGS, FORMULA, SEED_FIGURES
+from tests.reports.conftest import FINDINGS, FORMULA, SEED_FIGURES, confirmed
 from tests.reports.test_content import DEPARTMENT_OUTLINE, OVERVIEW_SUBSECTIONS
 
 
@@ -201,7 +201,7 @@ def test_indicator_table_repeats_its_header_and_merges_level_one(document: Any) 
     assert table.rows[2].cells[0].text == "产出指标"
     assert table.rows[3].cells[0]._tc is table.rows[2].cells[0]._tc  # vertically merged
     last = [c.text for c in table.rows[-1].cells]
-    assert last[0] == "总分" and last[5:] == ["100", "97.75", "等级：优"]
+    assert last[0] == "总分" and last[5:] == ["100", "89.8", "等级：良"]  # the score the unit adopts
     width = sum(int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol")))
     assert width / 1440 * 25.4 == pytest.approx(156, abs=0.5)  # exactly the text width
 
@@ -246,7 +246,7 @@ def test_review_copy_has_the_appendix_after_a_page_break(seed: tuple[Evaluation,
     assert title.text == "审核意见" and title.style.name == "公文标题"
     assert "<自评等级>与得分不符 & 需更正" in text
     assert "仅供审核" in text
-    publication = all_text(reopen(build_content(evaluation, card, framework=fw, findings=FINDINGS)))
+    publication = all_text(reopen(build_content(confirmed(evaluation), card, framework=fw, findings=FINDINGS)))
     assert "审核意见" not in publication and FINDINGS[0].message not in publication
 
 

@@ -13,7 +13,7 @@ from jixiao.core.model import Evaluation
 from jixiao.core.scoring import Scorecard
 from jixiao.reports import pdf
 from jixiao.reports.api import ReportJob, render, render_many
-from tests.reports.conftest import ARTIFACTS
+from tests.reports.conftest import ARTIFACTS, confirmed
 
 needs_libreoffice = pytest.mark.skipif(
     not pdf.libreoffice_available(),
@@ -36,7 +36,7 @@ def run(*command: str) -> str:
 def test_seed_report_renders_to_pdf_and_png_pages(seed: tuple[Evaluation, Framework, Scorecard]) -> None:
     evaluation, framework, card = seed
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    out = render(evaluation, card, "pdf", ARTIFACTS / "donghu-2021.pdf", framework=framework)
+    out = render(confirmed(evaluation), card, "pdf", ARTIFACTS / "donghu-2021.pdf", framework=framework)
     assert out.read_bytes().startswith(b"%PDF")
     info = run(tool("pdfinfo"), str(out))
     assert "A4" in info
@@ -66,7 +66,8 @@ def test_a_batch_starts_libreoffice_once(
         original(soffice, files, outdir, timeout)
 
     monkeypatch.setattr(pdf, "_run", counting)
-    jobs = [ReportJob(evaluation, card, tmp_path / f"{name}.pdf", framework=framework) for name in ("甲", "乙", "丙")]
+    seed_ok = confirmed(evaluation)
+    jobs = [ReportJob(seed_ok, card, tmp_path / f"{name}.pdf", framework=framework) for name in ("甲", "乙", "丙")]
     written = render_many(jobs, "pdf")
     assert calls == [3]
     assert all(path.read_bytes().startswith(b"%PDF") for path in written)
@@ -78,7 +79,7 @@ def test_missing_libreoffice_is_a_clear_chinese_error(
     evaluation, framework, card = seed
     monkeypatch.setenv("JIXIAO_SOFFICE", str(tmp_path / "没有这个程序"))
     with pytest.raises(pdf.LibreOfficeMissing) as caught:
-        render(evaluation, card, "pdf", tmp_path / "报告.pdf", framework=framework)
+        render(confirmed(evaluation), card, "pdf", tmp_path / "报告.pdf", framework=framework)
     assert "未找到 LibreOffice" in str(caught.value) and "apt-get install" in str(caught.value)
     assert not (tmp_path / "报告.pdf").exists()
 

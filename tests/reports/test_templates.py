@@ -39,7 +39,7 @@ def test_a_bureau_template_changes_wording_and_outline(
     path = tmp_path / "bureau.yaml"
     path.write_text(yaml.safe_dump(MINIMAL, allow_unicode=True), "utf-8")
     evaluation, fw, card = seed
-    content = build_content(evaluation, card, framework=fw, template=load_template(path))
+    content = build_content(evaluation, card, framework=fw, template=load_template(path), review_copy=True)
     assert [s.heading for s in content.sections] == ["一、基本情况", "二、超支说明", "三、任务"]
     text = content.plain_text()
     assert "执行率102.19%，得分97.75分。" in text

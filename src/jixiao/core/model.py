@@ -171,6 +171,7 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Narrative:
+    basis: str = ""  # 开展自评的依据（文件名称和文号），报告前言引用
     management: str = ""  # 预算绩效管理开展情况
     outputs: str = ""  # 履职完成情况
     effects: str = ""  # 履职效果情况
@@ -191,6 +192,8 @@ class Stated:
     total: Decimal | None = None
     grade: str | None = None
     total_weight: Decimal | None = None
+    #: why the unit adopts a total other than jixiao's computed one (shown in the review copy only)
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

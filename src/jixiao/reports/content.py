@@ -18,8 +18,19 @@ from jixiao.core.model import Evaluation
 from jixiao.core.numbers import ZERO
 from jixiao.core.scoring import Scorecard
 from jixiao.reports import tables
-from jixiao.reports.context import Facts, amount, build_facts, matches_l1, points, unit_items
+from jixiao.reports.context import (
+    Facts,
+    adopted_score,
+    amount,
+    assumed_fields,
+    assumed_summary,
+    build_facts,
+    matches_l1,
+    points,
+    unit_items,
+)
 from jixiao.reports.document import Block, Paragraph, ReportContent, Role, Section
+from jixiao.reports.pdf import ReportError
 from jixiao.reports.sanitize import clean_line, clean_text, split_paragraphs
 from jixiao.reports.templates import (
     OPTIONAL_FIELDS,
@@ -29,6 +40,16 @@ from jixiao.reports.templates import (
 )
 
 CHINESE_NUMERALS = "零一二三四五六七八九"
+class AssumedValuesError(ReportError):
+    """A publication copy was asked for an evaluation whose figures are partly assumed."""
+
+
+def assumed_message(evaluation: Evaluation) -> str:
+    """Why the publication copy is refused, naming what is assumed (docs/reports.md, 审核版与公开版)."""
+    return (
+        f"不能生成公开版：{assumed_summary(evaluation)}是假设值，不是单位的申报数。"
+        "请单位核实后填写实际申报数并删去假设标注（assumed），再生成公开版；审阅时可生成审核版，假设值在其中注明。"
+    )
 
 
 def chinese_number(n: int) -> str:
@@ -60,10 +81,16 @@ def build_content(
     review_copy: bool = False,
     template: ReportTemplate | None = None,
 ) -> ReportContent:
-    """The report's content. Findings appear only when ``review_copy`` is true (审核版)."""
+    """The report's content. Findings appear only when ``review_copy`` is true (审核版).
+
+    A publication copy states the score the unit adopts and never prints assumed values as
+    facts: for an evaluation with ``assumed`` fields it raises :class:`AssumedValuesError`.
+    """
+    if not review_copy and assumed_fields(evaluation):
+        raise AssumedValuesError(assumed_message(evaluation))
     chosen = template or builtin_template(evaluation.kind)
     framework = framework or _builtin_framework(scorecard.framework_id)
-    builder = _Builder(evaluation, scorecard, framework, chosen)
+    builder = _Builder(evaluation, scorecard, framework, chosen, review_copy)
     sections = builder.sections(chosen.body, level=1)
     appendix = builder.appendix(tuple(findings or ())) if review_copy else None
     facts = builder.facts
@@ -97,13 +124,14 @@ class _Builder:
     scorecard: Scorecard
     framework: Framework | None
     template: ReportTemplate
+    review_copy: bool = False
     facts: Facts = field(init=False)
     values: dict[str, str] = field(init=False)
     tables_seen: int = 0
     charts_seen: int = 0
 
     def __post_init__(self) -> None:
-        self.facts = build_facts(self.evaluation, self.scorecard, self.framework)
+        self.facts = build_facts(self.evaluation, self.scorecard, self.framework, review_copy=self.review_copy)
         missing = self.template.missing
         self.values = {
             name: value if value or name in OPTIONAL_FIELDS else missing for name, value in self.facts.values.items()
@@ -167,7 +195,10 @@ class _Builder:
             caption = f"表{self.tables_seen}　{clean_line(self.fill(block.caption))}"
             if block.name == "budget":
                 return [tables.budget_table(self.evaluation, self.scorecard, caption)]
-            return [tables.indicator_table(self.evaluation, self.scorecard, caption, self.total_weight)]
+            # The publication copy's total row is the unit's adopted score; the review copy shows the computed one.
+            stated = self.evaluation.stated.total is not None and not self.review_copy
+            total = adopted_score(self.evaluation, self.scorecard, self.framework) if stated else None
+            return [tables.indicator_table(self.evaluation, self.scorecard, caption, self.total_weight, total)]
         self.charts_seen += 1
         caption = f"图{self.charts_seen}　{clean_line(self.fill(block.caption))}"
         if block.name == "budget_composition":
@@ -251,4 +282,6 @@ class _Builder:
         return Section(heading, 1, tuple(blocks))
 
 
-__all__ = ["ReportContent", "Role", "build_content", "chinese_number", "numbered"]
+__all__ = [
+    "AssumedValuesError", "ReportContent", "Role", "assumed_message", "build_content", "chinese_number", "numbered",
+]  # fmt: skip

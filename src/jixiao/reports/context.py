@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from jixiao.core import metrics
+from jixiao.core.checks.arithmetic import Agreement, agreement
 from jixiao.core.framework import Framework, normalize_l1
 from jixiao.core.model import BudgetLine, Evaluation, Satisfaction, SatisfactionSource
 from jixiao.core.numbers import AMOUNT_PLACES, HUNDRED, RATE_PLACES, SCORE_PLACES, ZERO, fmt, round_half_up
@@ -28,6 +29,16 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "effect": ("效益", "效果"),
     "satisfaction": ("满意度",),
 }
+#: How an ``assumed`` field of an indicator is called in messages and in the review copy.
+ASSUMED_LABELS = {
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "judged_score": "评价得分",
+    "tier": "档位",
+}
+#: Indicators named in a summary before "等N项".
+NAMED = 3
 
 
 @dataclass(frozen=True)
@@ -83,13 +94,67 @@ def framework_label(framework: Framework | None, scorecard: Scorecard) -> tuple[
     return clean_line(framework.title), clean_line(framework.source)
 
 
-def build_facts(evaluation: Evaluation, scorecard: Scorecard, framework: Framework | None) -> Facts:
+def build_facts(
+    evaluation: Evaluation, scorecard: Scorecard, framework: Framework | None, *, review_copy: bool = False
+) -> Facts:
     values: dict[str, str] = {}
     values.update(_unit_values(evaluation))
     values.update(_budget_values(evaluation, scorecard))
     values.update(_score_values(evaluation, scorecard, framework))
     values.update(_narrative_values(evaluation))
-    return Facts(values=values, flags=_flags(evaluation, scorecard))
+    flags = _flags(evaluation, scorecard)
+    flags["review_copy"] = review_copy
+    return Facts(values=values, flags=flags)
+
+
+def assumed_fields(evaluation: Evaluation) -> dict[str, list[str]]:
+    """Chinese field label → names of the indicators where that field is assumed, in file order."""
+    found: dict[str, list[str]] = {}
+    for indicator in evaluation.indicators:
+        for name in indicator.assumed:
+            found.setdefault(ASSUMED_LABELS.get(name, name), []).append(clean_line(indicator.name))
+    return found
+
+
+def assumed_summary(evaluation: Evaluation) -> str:
+    """What is assumed, in one phrase: "全部15项指标的年度指标值、分值和“文明创建点位台账建立情况”的评价得分"."""
+    count = len(evaluation.indicators)
+    groups: dict[tuple[str, ...], list[str]] = {}  # the same indicators: one phrase for all their fields
+    for label, names in assumed_fields(evaluation).items():
+        groups.setdefault(tuple(names), []).append(label)
+    parts = []
+    for indicators, labels in groups.items():
+        if len(indicators) == count and count > 1:
+            who = f"全部{count}项指标"
+        else:
+            who = "".join(f"“{name}”" for name in indicators[:NAMED])  # 引号标出的并列项之间不用顿号
+            who += f"等{len(indicators)}项指标" if len(indicators) > NAMED else ""
+        parts.append(f"{who}的{'、'.join(labels)}")
+    if len(parts) > 1:
+        return "、".join(parts[:-1]) + "和" + parts[-1]
+    return "".join(parts)
+
+
+def stated_total_differs(evaluation: Evaluation, scorecard: Scorecard) -> bool:
+    """The unit adopts a total that is not the computed one at the precision it printed (89.8 vs 97.75;
+    97.8 for 97.75 is the same score)."""
+    stated = evaluation.stated.total
+    return stated is not None and agreement(stated, scorecard.total) is not Agreement.ROUNDED
+
+
+def adopted_score(evaluation: Evaluation, scorecard: Scorecard, framework: Framework | None) -> tuple[Decimal, str]:
+    """The total and grade the unit adopts: its own stated total when it gives one, else the computed one.
+
+    A stated total without a grade takes the grade of the framework's band it falls in.
+    """
+    stated = evaluation.stated
+    if stated.total is None:
+        return scorecard.total, scorecard.grade
+    if stated.grade:
+        return stated.total, clean_line(stated.grade)
+    if framework is not None:
+        return stated.total, framework.grade_for(stated.total)
+    return stated.total, scorecard.grade
 
 
 def _unit_values(e: Evaluation) -> dict[str, str]:
@@ -135,7 +200,6 @@ def _budget_values(e: Evaluation, card: Scorecard) -> dict[str, str]:
     difference = b.executed - b.adjusted if b.executed is not None and b.adjusted is not None else None
     adjustment = b.adjusted - b.initial if b.adjusted is not None and b.initial is not None else None
     adjustment_rate = metrics.BUILTIN["budget_adjustment_rate"].compute(e).value
-    over_lines = [_overspend_line(line, unit) for line in b.by_nature]
     return {
         "amount_unit": unit,
         "initial": amount(b.initial),
@@ -153,23 +217,26 @@ def _budget_values(e: Evaluation, card: Scorecard) -> dict[str, str]:
         "stated_execution_rate": amount(e.stated.execution_rate),
         "overspend": computed_amount(difference) if difference is not None and difference > 0 else "",
         "overspend_rate": percent(share(difference, b.adjusted)) if difference is not None and difference > 0 else "",
-        "overspend_lines": "；".join(x for x in over_lines if x) + ("。" if any(over_lines) else ""),
+        "overspend_lines": _overspend_lines(b.by_nature),
         "overspend_explanation": clean_text(b.overspend_explanation).strip(),
         "underspend": computed_amount(-difference) if difference is not None and difference < 0 else "",
     }
 
 
-def _overspend_line(line: BudgetLine, unit: str) -> str:
-    if line.executed is None or line.adjusted is None or line.executed <= line.adjusted:
-        return ""
-    over = line.executed - line.adjusted
-    return (
-        f"其中{clean_line(line.name)}执行数{amount(line.executed)}{unit}，"
-        f"超出预算{computed_amount(over)}{unit}（{percent(share(over, line.adjusted))}%）"
-    )
+def _overspend_lines(lines: tuple[BudgetLine, ...]) -> str:
+    """"，超出部分在基本支出": which lines ran over (the amounts are in the budget table)."""
+    over = [
+        clean_line(line.name)
+        for line in lines
+        if line.executed is not None and line.adjusted is not None and line.executed > line.adjusted
+    ]
+    return f"，超出部分在{'、'.join(over)}" if over else ""
 
 
 def _breakdown(lines: tuple[BudgetLine, ...], whole: Decimal | None, unit: str) -> str:
+    stated = [line for line in lines if line.adjusted is not None]
+    if len(stated) == 1 and stated[0].adjusted == whole:
+        return f"全部为{clean_line(stated[0].name)}"  # "占100.00%" reads as a machine's
     parts = [
         f"{clean_line(line.name)}{amount(line.adjusted)}{unit}，占{percent(share(line.adjusted, whole))}%"
         if share(line.adjusted, whole) is not None
@@ -184,7 +251,14 @@ def _score_values(e: Evaluation, card: Scorecard, framework: Framework | None) -
     title, source = framework_label(framework, card)
     execution = next((item for item in card.items if item.rule == "execution_rate"), None)
     total_weight = framework.total if framework else sum((block.weight for block in card.blocks), ZERO)
+    adopted_total, adopted_grade = adopted_score(e, card, framework)
+    difference = abs(adopted_total - card.total)
     values = {
+        "adopted_total": amount(adopted_total) if e.stated.total is not None else points(adopted_total),
+        "adopted_grade": adopted_grade,
+        "assumed_summary": assumed_summary(e),
+        "stated_reason": clean_line(e.stated.reason).rstrip("。；;. "),
+        "score_difference": points(difference) if stated_total_differs(e, card) else "",
         "execution_weight": amount(execution.weight) if execution else "",
         "execution_score": points(execution.score) if execution else "",
         "total": points(card.total),
@@ -192,8 +266,9 @@ def _score_values(e: Evaluation, card: Scorecard, framework: Framework | None) -
         "grade": card.grade,
         "stated_total": amount(e.stated.total),
         "stated_grade": clean_line(e.stated.grade or ""),
-        "block_scores": "；".join(
-            f"{clean_line(block.name)}{amount(block.weight)}分，得{points(block.score)}分" for block in card.blocks
+        "block_scores": "，".join(
+            f"{clean_line(block.name)}（分值{amount(block.weight)}分）得{points(block.score)}分"
+            for block in card.blocks
         ),
         "framework_title": title,
         "framework_source": source,
@@ -211,6 +286,7 @@ def _score_values(e: Evaluation, card: Scorecard, framework: Framework | None) -
 def _narrative_values(e: Evaluation) -> dict[str, str]:
     n, s, g = e.narrative, e.satisfaction, e.goals
     return {
+        "basis": clean_text(n.basis).strip(),
         "overall_goal": clean_text(g.overall).strip(),
         "performance_goal": clean_text(g.performance).strip(),
         "goal_achieved": clean_text(g.achieved or n.outputs).strip(),
@@ -248,13 +324,14 @@ def _survey_interval(s: Satisfaction) -> dict[str, str]:
 def _flags(e: Evaluation, card: Scorecard) -> dict[str, bool]:
     b = e.budget
     known = b.executed is not None and b.adjusted is not None
-    stated_total = e.stated.total
     return {
         "overspent": known and b.executed is not None and b.adjusted is not None and b.executed > b.adjusted,
         "underspent": known and b.executed is not None and b.adjusted is not None and b.executed < b.adjusted,
         "has_stated_rate": e.stated.execution_rate is not None,
-        "has_stated_total": stated_total is not None,
-        "stated_total_differs": stated_total is not None and stated_total != card.total,
+        "has_stated_total": e.stated.total is not None,
+        "stated_total_differs": stated_total_differs(e, card),
+        "adopts_computed": not stated_total_differs(e, card),
+        "has_assumed": any(indicator.assumed for indicator in e.indicators),
         "survey": e.satisfaction.source is SatisfactionSource.SURVEY,
         "no_survey": e.satisfaction.source is not SatisfactionSource.SURVEY,
         "has_indicators": bool(e.indicators),

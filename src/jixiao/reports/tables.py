@@ -159,20 +159,43 @@ def indicator_rows(evaluation: Evaluation, scorecard: Scorecard) -> tuple[Indica
     return tuple(rows)
 
 
+#: Written after a value the evaluation marks ``assumed`` (only review copies carry such values).
+ASSUMED = "（假设值）"
+#: Assumed fields without a text cell of their own, said in the note column (分值 is said once, in the text).
+_ASSUMED_NOTES = {"judged_score": "评价得分", "tier": "档位"}
+
+
 def _indicator_row(indicator: Indicator, weight: Decimal | None, score: Decimal | None, note: str) -> IndicatorRow:
+    assumed = set(indicator.assumed)
+    marks = [label for key, label in _ASSUMED_NOTES.items() if key in assumed]
+    if marks:
+        note = f"{'、'.join(marks)}为假设值。{note}"
     return IndicatorRow(
         l1=clean_line(indicator.l1),
         l2=clean_line(indicator.l2),
         name=clean_line(indicator.name),
-        target=clean_line(indicator.target.text) or DASH,
-        actual=clean_line(indicator.actual.text) or DASH,
+        target=_marked(clean_line(indicator.target.text) or DASH, "target" in assumed),
+        actual=_marked(clean_line(indicator.actual.text) or DASH, "actual" in assumed),
         weight=weight,
         score=score,
         note=clean_text(note).strip(),
     )
 
 
-def indicator_table(evaluation: Evaluation, scorecard: Scorecard, caption: str, total_weight: Decimal) -> Table:
+def _marked(text: str, assumed: bool) -> str:
+    return text + ASSUMED if assumed else text
+
+
+def indicator_table(
+    evaluation: Evaluation,
+    scorecard: Scorecard,
+    caption: str,
+    total_weight: Decimal,
+    total: tuple[Decimal, str] | None = None,
+) -> Table:
+    """The scoring table; ``total`` is the (score, grade) of the total row when it is not the computed one
+    (a publication copy prints the score the unit adopts)."""
+    total_score, grade = total if total is not None else (scorecard.total, scorecard.grade)
     header = (
         _head("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"),
     )
@@ -216,8 +239,14 @@ def indicator_table(evaluation: Evaluation, scorecard: Scorecard, caption: str, 
             Cell("总分", align=Align.CENTER, bold=True),
             *(Cell("") for _ in range(4)),
             _num(total_weight, amount(total_weight)),
-            Cell(points(scorecard.total), scorecard.total, Align.RIGHT, True, whole=True),
-            Cell(f"等级：{scorecard.grade}", align=Align.CENTER, bold=True),
+            Cell(
+                amount(total_score) if total is not None else points(total_score),
+                total_score,
+                Align.RIGHT,
+                True,
+                whole=True,
+            ),
+            Cell(f"等级：{grade}", align=Align.CENTER, bold=True),
         )
     )
     merges.append(Merge(last, 0, last, 4))

@@ -61,7 +61,7 @@ FIELDS: dict[str, str] = {
     "stated_execution_rate": "单位填报的预算执行率 %",
     "overspend": "全年执行数超出全年预算数的金额（计算）",
     "overspend_rate": "超支金额占全年预算数的比例 %（计算）",
-    "overspend_lines": "各支出性质的超支情况（计算）",
+    "overspend_lines": "超支所在的支出性质（如“，超出部分在基本支出”；未超支时为空）",
     "overspend_explanation": "超预算支出的资金来源说明",
     "underspend": "全年预算数未执行的金额（计算）",
     "execution_weight": "预算执行率分值",
@@ -71,6 +71,11 @@ FIELDS: dict[str, str] = {
     "grade": "评价等级（计算）",
     "stated_total": "单位填报的自评得分",
     "stated_grade": "单位填报的评价等级",
+    "adopted_total": "单位采用的自评得分：单位填报了得分时为填报值，否则为计算值",
+    "adopted_grade": "单位采用的评价等级（同上）",
+    "stated_reason": "单位采用的得分与计算得分不同的理由",
+    "assumed_summary": "哪些内容是假设值（如“全部15项指标的年度指标值、分值”；没有时为空）",
+    "score_difference": "单位采用的得分与计算得分之差（计算；一致时为空）",
     "block_scores": "各一级指标分值与得分（计算）",
     "framework_title": "评分标准名称",
     "framework_source": "评分标准依据",
@@ -90,6 +95,7 @@ FIELDS: dict[str, str] = {
     "sample_size": "满意度调查有效样本数",
     "satisfaction_interval": "满意度的 95% 置信区间（按有效样本计算）",
     "satisfaction_margin": "满意度的误差（± 百分点，计算）",
+    "basis": "开展自评的依据（文件名称和文号）",
     "management": "预算绩效管理（自评工作）开展情况",
     "outputs": "履职完成（产出）情况",
     "effects": "履职效果（效益）情况",
@@ -102,7 +108,11 @@ FIELDS: dict[str, str] = {
 
 #: Placeholders that print nothing when blank; all others print the template's ``missing`` text.
 OPTIONAL_FIELDS = frozenset(
-    {"organization", "staffing_note", "assets_note", "overspend_explanation", "region", "deviation"}
+    {
+        "organization", "staffing_note", "assets_note", "overspend_explanation", "region", "deviation",
+        "overspend_lines",
+        "basis", "stated_reason", "score_difference", "assumed_summary",
+    }
 )
 
 #: Lists a ``list:`` block can number, with the placeholders of one item (besides ``{n}``).
@@ -134,6 +144,9 @@ CONDITIONS: dict[str, str] = {
     "has_stated_rate": "单位填报了预算执行率",
     "has_stated_total": "单位填报了自评得分",
     "stated_total_differs": "单位填报的得分与计算得分不一致",
+    "adopts_computed": "单位采用的得分就是计算得分（未填报得分，或填报值与计算值一致）",
+    "review_copy": "生成的是审核版",
+    "has_assumed": "有指标的年度指标值、分值等是假设值",
     "survey": "满意度来自问卷调查",
     "no_survey": "满意度不是来自问卷调查",
     "has_indicators": "填报了绩效指标",

@@ -53,10 +53,15 @@ class ReportUnavailable(Exception):
     """The report could not be produced; the message says why, in Chinese."""
 
 
+class ReportRefused(ReportUnavailable):
+    """The report may not be produced as asked: a publication copy of an evaluation with assumed values."""
+
+
 def render_report(assessment: Assessment, ext: str, *, review_copy: bool = False) -> bytes:
     """The file's bytes. ``review_copy`` adds the checker's findings (审核版); publication copies never do."""
     try:
         from jixiao.reports import ReportError, render
+        from jixiao.reports.content import AssumedValuesError
     except ImportError:
         raise ReportUnavailable("报告生成模块尚未安装，暂时无法下载报告；请稍后再试或联系管理员") from None
     with tempfile.TemporaryDirectory(prefix="jixiao-report-") as folder:
@@ -71,6 +76,8 @@ def render_report(assessment: Assessment, ext: str, *, review_copy: bool = False
                 review_copy=review_copy,
                 framework=assessment.framework,
             )
+        except AssumedValuesError as error:  # the unit must confirm them first (docs/reports.md)
+            raise ReportRefused(str(error)) from None
         except ReportError as error:  # e.g. LibreOffice missing for PDF: say so, do not crash
             raise ReportUnavailable(f"生成{FORMATS[ext].label}失败：{error}") from None
         return out.read_bytes()

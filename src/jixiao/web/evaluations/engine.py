@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +23,7 @@ from jixiao.ingest.errors import InputError
 from jixiao.ingest.evaluation_file import parse_evaluation, to_data
 from jixiao.ingest.framework_file import builtin_framework_sources, parse_framework
 from jixiao.ingest.textfile import parse_yaml
+from jixiao.reports.context import adopted_score
 
 
 class DocumentError(Exception):
@@ -49,6 +51,11 @@ class Assessment:
     def counts(self) -> dict[str, int]:
         """Findings by severity, for templates: ``counts.P0``."""
         return {severity.value: self.count(severity) for severity in Severity}
+
+    @property
+    def adopted(self) -> tuple[Decimal, str]:
+        """The total and grade the unit adopts: its stated ones if it records them, else the computed ones."""
+        return adopted_score(self.evaluation, self.scorecard, self.framework)
 
     @property
     def blocking(self) -> tuple[Finding, ...]:

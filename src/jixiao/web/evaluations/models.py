@@ -98,6 +98,10 @@ class EvaluationVersion(models.Model):
     p1_count = models.PositiveIntegerField("P1 问题数", default=0)
     p2_count = models.PositiveIntegerField("P2 问题数", default=0)
     indicator_count = models.PositiveIntegerField("指标数", default=0)
+    #: The score the unit adopts (what its report states): its own ``stated.total`` when the document
+    #: records one (with ``stated.reason``), else the computed total. The portal shows these.
+    adopted_total = models.DecimalField("单位采用的自评得分", max_digits=9, decimal_places=2, null=True, blank=True)
+    adopted_grade = models.CharField("单位采用的评价等级", max_length=10, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "自评版本"

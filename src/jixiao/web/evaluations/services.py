@@ -57,6 +57,7 @@ def _summarize(version: EvaluationVersion, assessment: Assessment) -> None:
     card = assessment.scorecard
     version.total = card.total
     version.grade = card.grade
+    version.adopted_total, version.adopted_grade = assessment.adopted
     version.execution_rate = card.execution_rate
     version.p0_count = assessment.count(Severity.P0)
     version.p1_count = assessment.count(Severity.P1)
@@ -64,7 +65,10 @@ def _summarize(version: EvaluationVersion, assessment: Assessment) -> None:
     version.indicator_count = len(assessment.evaluation.indicators)
 
 
-SUMMARY_FIELDS = ["total", "grade", "execution_rate", "p0_count", "p1_count", "p2_count", "indicator_count"]
+SUMMARY_FIELDS = [
+    "total", "grade", "adopted_total", "adopted_grade", "execution_rate", "p0_count", "p1_count", "p2_count",
+    "indicator_count",
+]  # fmt: skip
 
 
 # --- permissions, locking, audit ---------------------------------------------------------------

@@ -21,7 +21,7 @@ from jixiao.core.model import EvaluationKind
 from jixiao.web.accounts.models import Role
 from jixiao.web.accounts.selectors import scope_of, units_for_user
 from jixiao.web.evaluations import selectors, services
-from jixiao.web.evaluations.downloads import FORMATS, ReportUnavailable, filename_for, render_report
+from jixiao.web.evaluations.downloads import FORMATS, ReportRefused, ReportUnavailable, filename_for, render_report
 from jixiao.web.evaluations.editor import SECTIONS, finding_links, label_for
 from jixiao.web.evaluations.errors import ServiceError, SubmissionBlocked
 from jixiao.web.evaluations.evidence import evidence_path
@@ -134,6 +134,8 @@ def report_response(evaluation: Evaluation, version: EvaluationVersion, fmt: str
         return HttpResponse(f"无法生成：{view.error}", status=503, content_type="text/plain; charset=utf-8")
     try:
         data = render_report(view.assessment, fmt, review_copy=review_copy)
+    except ReportRefused as error:  # not the server's fault: the document is not fit for publication
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     except ReportUnavailable as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
