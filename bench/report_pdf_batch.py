@@ -26,6 +26,7 @@ from jixiao.reports.content import build_content
 from jixiao.reports.docx_writer import write_docx
 from jixiao.reports.pdf import convert_to_pdf, find_soffice
 
+#: Its targets and weights are assumed: only review copies can be made of it (docs/reports.md).
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "donghu-2021.yaml"
 
 
@@ -46,7 +47,7 @@ def main() -> None:
         files = []
         for i in range(args.count):
             unit = replace(evaluation.unit, name=f"{evaluation.unit.name}（样本{i + 1:03d}）")
-            content = build_content(replace(evaluation, unit=unit), card, framework=framework)
+            content = build_content(replace(evaluation, unit=unit), card, framework=framework, review_copy=True)
             path = folder / "docx" / f"r{i:04d}.docx"
             path.parent.mkdir(exist_ok=True)
             write_docx(content, path)
