@@ -19,11 +19,12 @@ from typer.testing import CliRunner
 from jixiao.cli import app
 from jixiao.core.framework import Framework
 from jixiao.core.model import Evaluation, Stated
-from jixiao.core.scoring import Scorecard
+from jixiao.core.scoring import Scorecard, score
 from jixiao.reports import render
 from jixiao.reports.content import AssumedValuesError, build_content
 from jixiao.reports.document import Paragraph, ReportContent, Section
-from tests.reports.conftest import EXAMPLE, ROOT, confirmed
+from tests.factories import clean_project, framework
+from tests.reports.conftest import EXAMPLE, ROOT, confirmed, confirmed_file
 
 SEED = ROOT.parent / "shared" / "seed" / "000_494508823e66add5.txt"
 
@@ -128,6 +129,14 @@ def test_official_usage(seed_content: ReportContent) -> None:
     assert "2.满意度指标缺少有效数据支撑。主要原因：尚未建立完善的服务对象满意度调查机制。" in text
 
 
+def test_list_items_end_as_sentences() -> None:
+    evaluation = clean_project()
+    card = score(evaluation, framework())
+    text = build_content(evaluation, card, framework=framework()).plain_text()
+    assert "1.培训场地紧张，两期培训合并举办。主要原因：场地协调不及时。" in text
+    assert "1.提前一个季度落实培训场地。" in text
+
+
 # --- the unit's own score ----------------------------------------------------------------------
 
 
@@ -190,8 +199,20 @@ def test_a_few_assumed_values_are_named(seed: tuple[Evaluation, Framework, Score
 def test_the_cli_refuses_the_example_publication_copy_in_chinese(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(EXAMPLE), "-o", str(tmp_path)])
     assert result.exit_code == 2
-    assert "不能生成公开版" in result.output and "假设值" in result.output
+    assert "donghu-2021.yaml：不能生成公开版" in result.output and "假设值" in result.output
+    assert "1 个文件有假设值，只能生成审核版（--review）" in result.output
     assert not list(tmp_path.glob("*.docx"))
+
+
+def test_a_batch_writes_the_confirmed_files_and_names_the_refused_one(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    confirmed_file(inputs).rename(inputs / "甲.yaml")
+    (inputs / "乙.yaml").write_text(EXAMPLE.read_text("utf-8"), "utf-8")
+    result = CliRunner().invoke(app, ["report", str(inputs), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["甲.docx"]
+    assert "乙.yaml：不能生成公开版" in result.output
 
 
 def test_the_review_copy_marks_assumed_values(review_docx: str) -> None:

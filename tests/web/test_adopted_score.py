@@ -7,13 +7,16 @@ from __future__ import annotations
 import copy
 import io
 from decimal import Decimal
+from importlib import import_module
 from typing import Any
 
 import docx
+import pytest
 from django.apps import apps
 from django.urls import reverse
 
 from jixiao.web.evaluations import services
+from jixiao.web.evaluations.errors import TransitionRefused
 from jixiao.web.evaluations.models import AuditEvent, EvaluationVersion
 from tests.web.world import World
 
@@ -111,9 +114,19 @@ def test_a_publication_copy_with_assumed_values_is_refused_in_chinese(world: Wor
     assert review.status_code == 200 and "（假设值）" in _text(review.content)
 
 
-def test_the_migration_fills_the_adopted_score_of_existing_versions(world: World) -> None:
-    from importlib import import_module
+def test_an_evaluation_with_assumed_values_cannot_be_published(world: World) -> None:
+    approved = world.fresh("approved_a")
+    version = approved.current_version
+    document = copy.deepcopy(version.document)
+    document["indicators"][0]["assumed"] = ["weight"]
+    EvaluationVersion.objects.filter(pk=version.pk).update(document=document)
+    with pytest.raises(TransitionRefused) as refused:
+        services.evaluation_publish(evaluation=world.fresh("approved_a"), by=world.reviewer)
+    assert refused.value.message.startswith("不能公开：") and "分值是假设值" in refused.value.message
+    assert world.fresh("approved_a").state == approved.state
 
+
+def test_the_migration_fills_the_adopted_score_of_existing_versions(world: World) -> None:
     migration = import_module("jixiao.web.evaluations.migrations.0002_adopted_score")
     version = world.fresh("draft_a").current_version
     document = copy.deepcopy(version.document)

@@ -21,6 +21,8 @@ from jixiao.ingest.errors import InputError
 from jixiao.pipeline import FileResult, choose_framework, collect_files, evaluate_file
 from jixiao.reports.api import FORMATS, Format, ReportJob, render_many
 from jixiao.reports.charts import FontWarning
+from jixiao.reports.content import assumed_message
+from jixiao.reports.context import assumed_fields
 from jixiao.reports.pdf import ReportError
 from jixiao.reports.templates import ReportTemplate, load_template
 
@@ -68,6 +70,9 @@ def run_report(
     results = _evaluate(files, framework, review, err, show)
     failures = [*problems, *(r for r in results if not r.ok)]
     good = [r for r in results if r.ok and r.evaluation is not None and r.scorecard is not None]
+    # Assumed values are never printed as facts: such a file gets a review copy or nothing (docs/reports.md).
+    refused = [] if review else [r for r in good if r.evaluation is not None and assumed_fields(r.evaluation)]
+    good = [r for r in good if r not in refused]
     written: list[Path] = []
     if good:
         outs = output_paths([Path(r.file) for r in good], fmt, output, review=review)
@@ -79,14 +84,19 @@ def run_report(
             return 2
     for failure in failures:
         err.print(Text(f"✗ 无法生成：{failure.error}", style="red"))
+    for result in refused:
+        assert result.evaluation is not None
+        err.print(Text(f"✗ {result.file}：{assumed_message(result.evaluation)}", style="red"))
     kind = "自评表" if fmt == "xlsx" else ("审核版报告" if review else "报告")
     summary = f"已生成 {len(written)} 个{kind}（{fmt}）"
     if written:
         summary += f"，位于 {written[0].parent}" if len({p.parent for p in written}) == 1 else ""
     if failures:
         summary += f"；{len(failures)} 个文件无法读取"
+    if refused:
+        summary += f"；{len(refused)} 个文件有假设值，只能生成审核版（--review）"
     err.print(Text(summary, style="bold"))
-    return 2 if failures else 0
+    return 2 if failures or refused else 0
 
 
 def _evaluate(files: Sequence[Path], framework: str | None, review: bool, err: Console, show: bool) -> list[FileResult]:

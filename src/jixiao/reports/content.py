@@ -52,6 +52,13 @@ def assumed_message(evaluation: Evaluation) -> str:
     )
 
 
+def sentence(text: str) -> str:
+    """A list item as a sentence: "。" added when the unit's text ends without a stop, so that
+    "问题" and "主要原因：" never run together."""
+    cleaned = clean_text(text).strip()
+    return cleaned + "。" if cleaned and cleaned[-1] not in "。！？；…：”）)" else cleaned
+
+
 def chinese_number(n: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 25 → 二十五 (headings rarely pass 99)."""
     if n < 10:
@@ -219,14 +226,11 @@ class _Builder:
         e = self.evaluation
         rows: list[dict[str, str]]
         if block.name == "annual_tasks":
-            rows = [{"text": clean_text(task).strip()} for task in e.goals.annual_tasks]
+            rows = [{"text": sentence(task)} for task in e.goals.annual_tasks]
         elif block.name == "problems":
-            rows = [
-                {"problem": clean_text(p.problem).strip(), "cause": clean_text(p.cause).strip()}
-                for p in e.narrative.problems
-            ]
+            rows = [{"problem": sentence(p.problem), "cause": sentence(p.cause)} for p in e.narrative.problems]
         elif block.name == "measures":
-            rows = [{"text": clean_text(m).strip()} for m in e.narrative.measures]
+            rows = [{"text": sentence(m)} for m in e.narrative.measures]
         else:
             rows = [{"name": clean_line(p.name), "amount": amount(p.amount)} for p in e.unit.assets.parts]
         return self._items(block.text, rows, block.empty)

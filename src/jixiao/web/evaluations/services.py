@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from jixiao.core.findings import Severity
 from jixiao.core.model import EvaluationKind
+from jixiao.reports.content import assumed_message
+from jixiao.reports.context import assumed_fields
 from jixiao.web.accounts.models import Role, Unit
 from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations import engine, evidence
@@ -493,6 +495,13 @@ def evaluation_approve(
 
 @transaction.atomic
 def evaluation_publish(*, evaluation: Evaluation, by: Any, expected_lock_version: int | None = None) -> None:
-    """审核通过 → 已公开: the approved version appears on the public portal."""
+    """审核通过 → 已公开: the approved version appears on the public portal.
+
+    Refused while the document marks values as assumed: its publication copy cannot be made.
+    """
     _require(by, evaluation, Action.PUBLISH)
+    version = EvaluationVersion.objects.get(pk=evaluation.current_version_id)
+    core = engine.read_document(version.document)  # validated when it was saved
+    if assumed_fields(core):
+        raise TransitionRefused(f"不能公开：{assumed_message(core).removeprefix('不能生成公开版：')}")
     _transition(evaluation, by, Action.PUBLISH, AuditAction.PUBLISH, expected_lock_version)
