@@ -7,6 +7,7 @@ as the seed has them; every one must appear in the generated report. When the se
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from decimal import Decimal
@@ -23,6 +24,7 @@ from jixiao.core.scoring import Scorecard, score
 from jixiao.reports import render
 from jixiao.reports.content import AssumedValuesError, build_content
 from jixiao.reports.document import Paragraph, ReportContent, Section
+from jixiao.reports.html import html_document
 from tests.factories import clean_project, framework
 from tests.reports.conftest import EXAMPLE, ROOT, confirmed, confirmed_file
 
@@ -81,6 +83,18 @@ def review_docx(seed: tuple[Evaluation, Framework, Scorecard], tmp_path_factory:
 @pytest.mark.parametrize("figure", SEED_SUBSTANCE)
 def test_the_report_carries_every_figure_of_the_seed(review_docx: str, figure: str) -> None:
     assert figure in review_docx
+
+
+@pytest.fixture(scope="module")
+def review_html(seed: tuple[Evaluation, Framework, Scorecard]) -> str:
+    evaluation, framework, card = seed
+    page = html_document(build_content(evaluation, card, framework=framework, review_copy=True))
+    return html.unescape(re.sub(r"<[^>]+>", "", page.split("<body", 1)[1]))
+
+
+@pytest.mark.parametrize("figure", SEED_SUBSTANCE)
+def test_the_html_preview_carries_every_figure_of_the_seed(review_html: str, figure: str) -> None:
+    assert figure in review_html
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="未找到种子报告（../shared/seed），无法核对清单")
