@@ -13,8 +13,10 @@ import openpyxl
 import pytest
 from openpyxl.cell.cell import MergedCell
 
+from jixiao.core.framework import Framework
 from jixiao.core.model import Evaluation
 from jixiao.core.scoring import Scorecard
+from jixiao.reports.content import build_content
 from jixiao.reports.document import ReportContent
 from jixiao.reports.xlsx_writer import xlsx_bytes
 from tests.reports.conftest import FORMULA
@@ -93,7 +95,14 @@ def test_goals_block_and_indicator_table_with_merged_levels(sheet: Any) -> None:
     assert float(row[6].value) == 4.86 and row[6].number_format == "0.00"
 
 
-def test_total_and_grade_footer(sheet: Any, seed_content: ReportContent) -> None:
+def notes_of(sheet: Any) -> list[str]:
+    return [c.value for c in sheet["A"] if isinstance(c.value, str) and c.value.startswith("注：")]
+
+
+def test_total_and_grade_footer(seed: tuple[Evaluation, Framework, Scorecard]) -> None:
+    evaluation, framework, card = seed
+    review = build_content(evaluation, card, framework=framework, review_copy=True)  # totals the computed score
+    sheet = reopen(review)["自评表"]
     total = find(sheet, "总分")
     weight, score = right_of(sheet, total, 5), right_of(sheet, total, 6)
     # formulas over the lines above (so an edited score changes the total in Excel/WPS) …
@@ -102,16 +111,23 @@ def test_total_and_grade_footer(sheet: Any, seed_content: ReportContent) -> None
     assert weight.value == f"=SUM(F{first}:F{last},F{execution})"
     assert score.value == f"=SUM(G{first}:G{last},H{execution})"
     # … with the scorer's figures cached, for programs and viewers that do not calculate
-    cached = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(seed_content)), data_only=True)["自评表"]
+    cached = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(review)), data_only=True)["自评表"]
     assert cached[weight.coordinate].value == 100 and cached[score.coordinate].value == 97.75
     lines = [sheet.cell(row=r, column=7).value for r in range(first, last + 1)]
     assert sum(Decimal(str(v)) for v in lines if isinstance(v, (int, float, Decimal))) + Decimal(
         str(sheet[f"H{execution}"].value)
     ) == Decimal("97.75")
-    grade = find(sheet, "等级")
-    assert right_of(sheet, grade, 5).value == "优"
-    notes = [c.value for c in sheet["A"] if isinstance(c.value, str) and c.value.startswith("注：")]
+    assert right_of(sheet, find(sheet, "等级"), 5).value == "优"
+    notes = notes_of(sheet)  # the unit's own figures beside the computed ones: review copy only
     assert any("102.2%" in n for n in notes) and any("89.8" in n and "良" in n for n in notes)
+
+
+def test_publication_copy_totals_the_score_the_unit_adopts(sheet: Any) -> None:
+    total = find(sheet, "总分")
+    score = right_of(sheet, total, 6)
+    assert score.value == 89.8 or float(score.value) == 89.8  # a figure, not a SUM that would say 97.75
+    assert right_of(sheet, find(sheet, "等级"), 5).value == "良"
+    assert notes_of(sheet) == []
 
 
 def test_print_setup_is_a4_landscape_with_repeated_titles(sheet: Any) -> None:

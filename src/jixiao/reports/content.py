@@ -111,7 +111,9 @@ def build_content(
         sections=sections,
         sign_off=clean_line(builder.fill(chosen.sign_off)),
         date=clean_line(builder.fill(chosen.date)),
-        sheet=tables.evaluation_sheet(evaluation, scorecard, builder.total_weight),
+        sheet=tables.evaluation_sheet(
+            evaluation, scorecard, builder.total_weight, review_copy=review_copy, total=builder.adopted_total()
+        ),
         appendix=appendix,
         review_mark=clean_line(builder.fill(chosen.review_mark)) if review_copy else "",
         template=chosen.name,
@@ -152,6 +154,13 @@ class _Builder:
         if self.framework is not None:
             return self.framework.total
         return sum((block.weight for block in self.scorecard.blocks), ZERO)
+
+    def adopted_total(self) -> tuple[Decimal, str] | None:
+        """The total row of a publication copy: the unit's own score when it states one; the review copy
+        (and a unit that states none) totals the computed score."""
+        if self.review_copy or self.evaluation.stated.total is None:
+            return None
+        return adopted_score(self.evaluation, self.scorecard, self.framework)
 
     def holds(self, conditions: tuple[str, ...]) -> bool:
         for condition in conditions:
@@ -202,9 +211,7 @@ class _Builder:
             caption = f"表{self.tables_seen}　{clean_line(self.fill(block.caption))}"
             if block.name == "budget":
                 return [tables.budget_table(self.evaluation, self.scorecard, caption)]
-            # The publication copy's total row is the unit's adopted score; the review copy shows the computed one.
-            stated = self.evaluation.stated.total is not None and not self.review_copy
-            total = adopted_score(self.evaluation, self.scorecard, self.framework) if stated else None
+            total = self.adopted_total()
             return [tables.indicator_table(self.evaluation, self.scorecard, caption, self.total_weight, total)]
         self.charts_seen += 1
         caption = f"图{self.charts_seen}　{clean_line(self.fill(block.caption))}"

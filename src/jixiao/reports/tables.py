@@ -276,7 +276,16 @@ def _vertical_merges(rows: list[tuple[Cell, ...]], col: int, offset: int, parent
 # --- the self-evaluation sheet ------------------------------------------------------------
 
 
-def evaluation_sheet(evaluation: Evaluation, scorecard: Scorecard, total_weight: Decimal) -> EvaluationSheet:
+def evaluation_sheet(
+    evaluation: Evaluation,
+    scorecard: Scorecard,
+    total_weight: Decimal,
+    *,
+    review_copy: bool = True,
+    total: tuple[Decimal, str] | None = None,
+) -> EvaluationSheet:
+    """The 自评表. ``total`` is the (score, grade) the publication copy prints (the unit's adopted score);
+    the notes comparing the unit's figures with the computed ones belong to the review copy only."""
     e = evaluation
     if e.kind is EvaluationKind.PROJECT and e.project is not None:
         title = f"{e.year}年度项目支出绩效自评表"
@@ -295,10 +304,10 @@ def evaluation_sheet(evaluation: Evaluation, scorecard: Scorecard, total_weight:
             ("联系方式", e.unit.contact),
         )
     notes = []
-    if e.stated.execution_rate is not None:
+    if review_copy and e.stated.execution_rate is not None:
         stated_rate = amount(e.stated.execution_rate)
         notes.append(f"单位填报预算执行率{stated_rate}%，本表执行率按全年执行数÷全年预算数计算。")
-    if e.stated.total is not None:
+    if review_copy and e.stated.total is not None:
         stated_grade = clean_line(e.stated.grade or "")
         notes.append(f"单位填报自评得分{amount(e.stated.total)}分、等级“{stated_grade}”，本表得分按评分标准计算。")
     return EvaluationSheet(
@@ -310,8 +319,8 @@ def evaluation_sheet(evaluation: Evaluation, scorecard: Scorecard, total_weight:
         achieved=clean_text(e.goals.achieved or e.narrative.outputs).strip(),
         indicators=indicator_rows(e, scorecard),
         total_weight=total_weight,
-        total=scorecard.total,
-        grade=scorecard.grade,
+        total=total[0] if total is not None else scorecard.total,
+        grade=total[1] if total is not None else scorecard.grade,
         notes=tuple(notes),
         explanations=tuple(
             ScoreNote(clean_line(item.l1), clean_line(item.name), item.weight, item.score, clean_text(item.explanation))
