@@ -80,6 +80,7 @@ def hostile_evaluation(evaluation: Evaluation) -> Evaluation:
         unit=unit,
         narrative=narrative,
         indicators=(first, *evaluation.indicators[1:]),
+        stated=replace(evaluation.stated, total=None, grade=None),  # adopts the computed score: totals are sums
     )
 
 

@@ -135,7 +135,7 @@ def test_print_setup_is_a4_landscape_with_repeated_titles(sheet: Any) -> None:
     assert sheet.page_setup.orientation == "landscape"
     header = find(sheet, "一级指标").row  # the indicator table's header row repeats on every page
     assert sheet.print_title_rows == f"${header}:${header}"
-    assert sheet.print_area == f"'自评表'!$A$1:$H${find(sheet, '等级').row + 2}"
+    assert sheet.print_area == f"'自评表'!$A$1:$H${find(sheet, '等级').row + len(notes_of(sheet))}"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.column_dimensions["H"].width == 40
     assert find(sheet, "三级指标").alignment.wrap_text
