@@ -122,5 +122,15 @@ def test_recall_on_the_collected_reports_stays_above_ninety_percent() -> None:
         pairs = report.expected_pairs()
         found += len(pairs & read_report_text(report.text).pairs())
         expected += len(pairs)
-    assert expected == 69
+    assert expected == 78
     assert found / expected >= 0.9
+
+
+def test_batches_listed_before_their_total_are_parts_of_the_approved_budget() -> None:
+    text = reportlabels.load("hb_lincheng_daolu_2021").text
+    assert text is not None
+    figures = read_report_text(text).figures
+    assert [f.value for f in only(figures, "budget.adjusted")] == [D("6222.4")]
+    parts = {f.value for f in only(figures, "budget.adjusted.part")}
+    assert parts == {D("3374.3"), D("3292"), D("2069.51"), D("1975.775"), D("778.59"), D("757.44"), D("6025.215")}
+    assert only(figures, "budget.planned_total") == []

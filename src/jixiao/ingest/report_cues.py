@@ -10,7 +10,8 @@ from __future__ import annotations
 INITIAL = ("年初",)
 ADDITION = ("追加", "调增", "年中增加")
 CARRYOVER = ("结转", "结余")
-PLANNED_TOTAL = ("计划总投资", "总投资")
+# A plan, not a budget; "批复总投资" is an approved budget and reads as one (ADJUSTED: 批复).
+PLANNED_TOTAL = ("计划总投资", "计划投资")
 # Tranches of a year's allocation: each is a part of it, not a total.
 TRANCHES = ("预拨", "清算")
 # Economic classification of spending (按经济分类): always parts of what was spent.
@@ -38,6 +39,8 @@ ADJUSTED = (
 # Words in the sentence before a bare 基本支出/项目支出 that make it spending rather than budget.
 STAGE_EXECUTED = ("决算", "实际", "当年支出", "全年支出", "支出合计", "已使用", "发放", "支付")
 STAGE_ADJUSTED = ("预算", "划分", "安排", "下达", "收入")
+# A total after its parts: the smaller figures of the same kind before it in the paragraph are parts.
+TOTALS = ("合计", "总计", "共计")
 # A list of parts follows these words in the same sentence.
 PART_LEADS = ("其中", "分为", "包括", "分别", "各项目")
 # Amounts that are rates per person or per unit, not budget figures.

@@ -232,9 +232,19 @@ def _money(text: str, outline: Outline) -> list[BudgetFigure]:
             field = _as_part_of_earlier(classified, value, ctx, same_paragraph)
             figure = BudgetFigure(field, value, match["unit"], match.group(), where, confidence, name,
                                   approximate=approximate)  # fmt: skip
+            if _has(near, cue.TOTALS):
+                _parts_before_total(figure, same_paragraph)
             figures.append(figure)
             same_paragraph.append(figure)
-    return figures
+    return [f for paragraph in by_paragraph.values() for f in paragraph]
+
+
+def _parts_before_total(total: BudgetFigure, earlier: list[BudgetFigure]) -> None:
+    """ "第一批…3374.3万元，第二批…，三批合计6222.4万元": what came before the total is a part of it."""
+    for i, figure in enumerate(earlier):
+        if figure.field == total.field and figure.value < total.value:
+            earlier[i] = BudgetFigure(f"{figure.field}.part", figure.value, figure.unit, figure.printed, figure.where,
+                                      _GUESS, figure.name, figure.share, figure.approximate)  # fmt: skip
 
 
 def _rates(text: str, outline: Outline, money: list[BudgetFigure]) -> tuple[list[BudgetFigure], list[BudgetFigure]]:
