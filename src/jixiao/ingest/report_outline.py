@@ -7,7 +7,9 @@ Pure functions on a string (no I/O). docs/report-reading.md §一 describes the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 _CN = "一二三四五六七八九十"
 # Level and numbering pattern, tried in this order at the start of a stripped line.
@@ -56,10 +58,15 @@ class Outline:
     headings: tuple[Heading, ...]
     paragraphs: tuple[Paragraph, ...]
 
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [p.span.start for p in self.paragraphs]
+
     def paragraph_at(self, offset: int) -> Paragraph | None:
-        for paragraph in self.paragraphs:
-            if paragraph.span.start <= offset < paragraph.span.end:
-                return paragraph
+        """The paragraph whose characters include `offset` (None between paragraphs)."""
+        i = bisect_right(self._starts, offset) - 1
+        if i >= 0 and offset < self.paragraphs[i].span.end:
+            return self.paragraphs[i]
         return None
 
 

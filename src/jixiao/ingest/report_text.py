@@ -186,8 +186,9 @@ def _staged(ctx: _Context) -> list[tuple[str, str | None, Decimal]]:
     if _has(near, cue.ADJUSTED):
         return [("budget.adjusted", None, _LIKELY)]
     if ctx.previous is not None and _has(ctx.sentence, cue.PART_LEADS):
-        base = ctx.previous.removesuffix(".part")
-        return [(f"{base}.part", near or None, _GUESS)]
+        stage = ".".join(ctx.previous.split(".")[:2])  # budget.executed.basic → budget.executed
+        field = stage if stage == "budget.source" else f"{stage}.part"  # in a list of sources, another source
+        return [(field, near or None, _GUESS)]
     return []
 
 
