@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from jixiao.cli import app
 from jixiao.core.framework import Framework
-from jixiao.core.model import Evaluation, Stated
+from jixiao.core.model import Evaluation, Staffing, Stated
 from jixiao.core.scoring import Scorecard, score
 from jixiao.reports import render
 from jixiao.reports.content import AssumedValuesError, build_content
@@ -149,6 +149,19 @@ def test_list_items_end_as_sentences() -> None:
     text = build_content(evaluation, card, framework=framework()).plain_text()
     assert "1.培训场地紧张，两期培训合并举办。主要原因：场地协调不及时。" in text
     assert "1.提前一个季度落实培训场地。" in text
+
+
+def test_staffing_says_only_what_the_unit_gave(seed: tuple[Evaluation, Framework, Scorecard]) -> None:
+    evaluation, framework, card = seed
+
+    def text(staffing: Staffing) -> str:
+        unit = replace(evaluation.unit, staffing=staffing)
+        return build_content(replace(evaluation, unit=unit), card, framework=framework, review_copy=True).plain_text()
+
+    assert "财政补助事业单位。编制人数0人，聘用人员10人。" in text(Staffing(authorized=0, hired=10))
+    assert "编制人数12人，实有人员11人，其中聘用人员3人。" in text(Staffing(authorized=12, actual=11, hired=3))
+    bare = text(Staffing())
+    assert "财政补助事业单位。人员情况（未填报）。" in bare and "（未填报）人" not in bare
 
 
 # --- the unit's own score ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from decimal import Decimal
 from jixiao.core import metrics
 from jixiao.core.checks.arithmetic import Agreement, agreement
 from jixiao.core.framework import Framework, normalize_l1
-from jixiao.core.model import BudgetLine, Evaluation, Satisfaction, SatisfactionSource
+from jixiao.core.model import BudgetLine, Evaluation, Satisfaction, SatisfactionSource, Staffing
 from jixiao.core.numbers import AMOUNT_PLACES, HUNDRED, RATE_PLACES, SCORE_PLACES, ZERO, fmt, round_half_up
 from jixiao.core.scoring import ItemScore, Scorecard
 from jixiao.core.survey import wilson
@@ -175,6 +175,7 @@ def _unit_values(e: Evaluation) -> dict[str, str]:
         "authorized": _count(staff.authorized),
         "actual_staff": _count(staff.actual),
         "hired": _count(staff.hired),
+        "staffing": _staffing(staff),
         "staffing_note": clean_text(staff.note).strip(),
         "assets_total": amount(assets.total),
         "assets_unit": assets.unit.value,
@@ -188,6 +189,18 @@ def _unit_values(e: Evaluation) -> dict[str, str]:
         "signer": clean_line(e.sign_off.signer or unit.name),
         "signed_on": date_text(e.sign_off.signed_on),
     }
+
+
+def _staffing(staff: Staffing) -> str:
+    """"编制人数0人，聘用人员10人。" from the figures the unit gave (blank when it gave none)."""
+    parts = []
+    if staff.authorized is not None:
+        parts.append(f"编制人数{staff.authorized}人")
+    if staff.actual is not None:
+        parts.append(f"实有人员{staff.actual}人")
+    if staff.hired is not None:
+        parts.append(f"{'其中' if staff.actual is not None else ''}聘用人员{staff.hired}人")
+    return "，".join(parts) + "。" if parts else ""
 
 
 def _count(value: int | None) -> str:

@@ -36,6 +36,7 @@ FIELDS: dict[str, str] = {
     "authorized": "编制人数",
     "actual_staff": "实有人数",
     "hired": "聘用人员数",
+    "staffing": "人员情况（如“编制人数0人，聘用人员10人。”，只含填报了的人数）",
     "staffing_note": "人员情况补充说明",
     "assets_total": "年末资产总计",
     "assets_unit": "资产金额单位",
@@ -111,7 +112,7 @@ OPTIONAL_FIELDS = frozenset(
     {
         "organization", "staffing_note", "assets_note", "overspend_explanation", "region", "deviation",
         "overspend_lines",
-        "basis", "stated_reason", "score_difference", "assumed_summary",
+        "basis", "stated_reason", "score_difference", "assumed_summary", "staffing",
     }
 )
 
