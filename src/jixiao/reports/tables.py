@@ -251,8 +251,20 @@ def indicator_table(
     )
     merges.append(Merge(last, 0, last, 4))
     return Table(
-        "indicators", caption, header, tuple(rows), widths=(17, 17, 28, 17, 17, 10, 12, 38), merges=tuple(merges)
-    )
+        "indicators", caption, header, tuple(rows), widths=(17, 17, 28, 17, 17, 10, 12, 38), merges=tuple(merges),
+        note=unscored_note(scorecard),
+    )  # fmt: skip
+
+
+def unscored_note(scorecard: Scorecard) -> str:
+    """Under the indicator table: each line the rule could not simply score, in the scorer's
+    words ("目标值“≥95%”与实际值“较好”无法按数值比较……按 0 分计"), so no 0 goes unexplained."""
+    lines = [
+        f"{clean_line(item.name)}：{clean_line(item.explanation).rstrip('。')}"
+        for item in scorecard.items
+        if item.flags and item.rule != "execution_rate"
+    ]
+    return "注：" + "；".join(lines) + "。" if lines else ""
 
 
 def _vertical_merges(rows: list[tuple[Cell, ...]], col: int, offset: int, parent: int | None = None) -> list[Merge]:
