@@ -45,7 +45,7 @@ def test_the_awkward_evaluation_is_what_it_claims(awkward: tuple[Evaluation, Sco
 
 
 def test_docx_holds_everything(awkward: tuple[Evaluation, Scorecard, ReportContent]) -> None:
-    evaluation, card, content = awkward
+    evaluation, _, content = awkward
     text, _ = docx_text(docx_bytes(content))
     for piece in (RARE, EMOJI, long_narrative(), evaluation.indicators[0].deviation_note):
         assert piece in text

@@ -44,9 +44,10 @@ def _num(value: Decimal | None, text: str, align: Align = Align.RIGHT) -> Cell:
 
 
 def _figure(value: str, align: Align = Align.CENTER) -> Cell:
-    """A target or actual value as written ("≥15000米"): kept on one line when it is short."""
+    """A target or actual value as written ("≥15000米"): a short figure is kept on one line
+    (words such as "建立完整台账" may wrap like any text)."""
     text = clean_text(value).strip() or DASH
-    return Cell(text, align=align, whole=len(text) <= WHOLE_CHARS)
+    return Cell(text, align=align, whole=len(text) <= WHOLE_CHARS and any(ch.isdigit() for ch in text))
 
 
 def _text(value: str, align: Align = Align.LEFT, bold: bool = False) -> Cell:
