@@ -29,6 +29,7 @@ from jixiao.core.model import Evaluation, EvaluationKind
 from jixiao.core.scoring import score
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.framework_file import resolve_framework
+from jixiao.ingest.limits import MiB
 from jixiao.ingest.table import read_table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
@@ -95,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             paths = list(pool.map(generate, jobs, chunksize=20))
             made = time.perf_counter() - started
             size = sum(Path(p).stat().st_size for p in paths)
-            print(f"生成 {len(paths)} 张自评表（.xlsx，共 {size / 1048576:.1f} MB）：{made:.1f} s，{args.workers} 进程")
+            print(f"生成 {len(paths)} 张自评表（.xlsx，共 {size / MiB:.1f} MB）：{made:.1f} s，{args.workers} 进程")
 
             started = time.perf_counter()
             load_only(paths)

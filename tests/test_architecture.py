@@ -231,3 +231,148 @@ def test_importing_the_cli_loads_neither_django_nor_the_web_layer() -> None:
     loaded = _loaded_after_import(_modules_of("cli"))
     assert {"typer", "jixiao.cli.app", "jixiao.cli.report"} <= set(loaded)  # the import really happened
     assert [name for name in loaded if forbidden(name, ("jixiao.web", "django"))] == []
+
+
+# --- inside the web app -----------------------------------------------------------------------
+# Each module of jixiao.web has a role by its name (docs/web.md, section 代码结构):
+#   views     answer requests: views.py, *_views.py, surveys/public.py, api.py
+#   presenters what several views show alike (page context, report downloads)
+#   services  compute and write: services.py, assessments.py (score and check), importing.py
+#   selectors only read
+#   errors    what services refuse; they know no other web module
+# View modules are imported by URL configurations only, so no view uses another as a library.
+
+WEB = SRC / "web"
+VIEW_NAMES = frozenset({"views", "public", "api"})
+SERVICE_NAMES = frozenset({"services", "assessments", "importing"})
+#: What reading cannot need: the modules that score and check.
+SCORING = ("jixiao.web.evaluations.engine", "jixiao.web.evaluations.assessments", "jixiao.core.scoring",
+           "jixiao.core.checks", "jixiao.pipeline")  # fmt: skip
+#: Query methods that write.
+WRITES = frozenset(
+    {"save", "create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+)
+
+
+def web_role(module: str) -> str:
+    last = module.rsplit(".", 1)[-1]
+    if last in VIEW_NAMES or last.endswith("_views"):
+        return "view"
+    if last in SERVICE_NAMES:
+        return "service"
+    return {"selectors": "selector", "presenters": "presenter", "errors": "error", "urls": "urls"}.get(last, "other")
+
+
+def _web_modules() -> dict[str, set[str]]:
+    """Every web module (migrations aside) and the jixiao modules its source imports."""
+    return {module_name(path): imported_names(path) for path in source_modules() if WEB in path.parents}
+
+
+def _web_imports(names: set[str]) -> set[str]:
+    """The web modules among ``names`` (``from jixiao.web.x import views`` names the module too)."""
+    known = set(_web_modules())
+    return {name for name in names if name in known}
+
+
+def web_offences(module: str, names: set[str], source: str = "") -> list[str]:
+    """How ``module`` (importing ``names``) breaks the roles, in words."""
+    role = web_role(module)
+    used = {name: web_role(name) for name in _web_imports(names) if name != module}
+    found = [f"imports the view module {name}" for name, kind in used.items() if kind == "view" and role != "urls"]
+    if role == "selector":
+        found += [f"imports {name}" for name, kind in used.items() if kind in {"service", "presenter"}]
+        found += [f"scores or checks through {name}" for name in sorted(names) if forbidden(name, SCORING)]
+        found += [f"writes with .{call}()" for call in sorted(_method_calls(source) & WRITES)]
+    if role == "service":
+        found += [f"imports {name}" for name, kind in used.items() if kind == "presenter"]
+    if role == "error":
+        found += [f"imports {name}" for name in used]
+    return sorted(found)
+
+
+def _method_calls(source: str) -> set[str]:
+    if not source:
+        return set()
+    return {
+        node.func.attr
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+
+
+def test_the_web_modules_have_the_roles_the_rules_speak_of() -> None:
+    roles: dict[str, set[str]] = {}
+    for module in _web_modules():
+        roles.setdefault(web_role(module), set()).add(module)
+    assert {"jixiao.web.evaluations.views", "jixiao.web.evaluations.edit_views", "jixiao.web.api",
+            "jixiao.web.surveys.public"} <= roles["view"]  # fmt: skip
+    assert {"jixiao.web.evaluations.assessments", "jixiao.web.evaluations.importing"} <= roles["service"]
+    assert "jixiao.web.evaluations.presenters" in roles["presenter"]
+    assert {"jixiao.web.evaluations.selectors", "jixiao.web.reviews.selectors"} <= roles["selector"]
+    assert "jixiao.web.evaluations.errors" in roles["error"]
+
+
+def test_every_web_module_keeps_to_its_role() -> None:
+    offences = {}
+    for path in source_modules():
+        if WEB not in path.parents:
+            continue
+        module = module_name(path)
+        found = web_offences(module, imported_names(path), path.read_text("utf-8"))
+        if found:
+            offences[module] = found
+    assert offences == {}
+
+
+def test_the_web_rules_see_an_offence() -> None:
+    # A guard on the guard: each rule fails on a module that breaks it, relative imports included.
+    assert web_offences(
+        "jixiao.web.reviews.views",
+        names_in("from jixiao.web.evaluations.views import page_context", "jixiao.web.reviews"),
+    ) == ["imports the view module jixiao.web.evaluations.views"]
+    assert web_offences("jixiao.web.api", names_in("from .evaluations import edit_views", "jixiao.web")) == [
+        "imports the view module jixiao.web.evaluations.edit_views"
+    ]
+    reading = "from jixiao.web.evaluations import engine, services\ndef f(e):\n    e.save()\n"
+    assert web_offences("jixiao.web.evaluations.selectors", names_in(reading, "jixiao.web.evaluations"), reading) == [
+        "imports jixiao.web.evaluations.services",
+        "scores or checks through jixiao.web.evaluations.engine",
+        "writes with .save()",
+    ]
+    editor = names_in("from jixiao.web.evaluations.editor import label_for", "jixiao.web.evaluations")
+    assert web_offences("jixiao.web.evaluations.errors", editor) == ["imports jixiao.web.evaluations.editor"]
+    presenting = names_in("from jixiao.web.evaluations.presenters import page_context", "jixiao.web.evaluations")
+    assert web_offences("jixiao.web.surveys.services", presenting) == ["imports jixiao.web.evaluations.presenters"]
+    assert web_offences("jixiao.web.evaluations.urls", names_in("from . import views", "jixiao.web.evaluations")) == []
+
+
+def test_only_the_download_helper_names_files_for_the_browser() -> None:
+    # One Content-Disposition builder (jixiao.web.responses), used by every download.
+    users = sorted(
+        module_name(path)
+        for path in source_modules()
+        if WEB in path.parents
+        and path.stem != "responses"
+        and ("Content-Disposition" in path.read_text("utf-8") or "FileResponse" in path.read_text("utf-8"))
+    )
+    assert users == []
+
+
+def test_sizes_are_counted_in_the_named_unit() -> None:
+    # 1 MB = jixiao.ingest.limits.MiB; no module spells it out again.
+    def factors(node: ast.expr) -> list[object]:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            return factors(node.left) + factors(node.right)
+        return [node.value if isinstance(node, ast.Constant) else None]
+
+    def spelled(source: str) -> bool:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Constant) and node.value == 1048576:
+                return True
+            if isinstance(node, ast.BinOp) and factors(node).count(1024) >= 2:
+                return True
+        return False
+
+    assert spelled("limit = 20 * 1024 * 1024") and spelled("x / 1048576") and not spelled("x = 1024")
+    offenders = [module_name(path) for path in source_modules() if spelled(path.read_text("utf-8"))]
+    assert offenders == ["jixiao.ingest.limits"]

@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jixiao.ingest.errors import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, InputError
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.limits import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from jixiao.ingest.loader import load_any
 from jixiao.ingest.table import read_table
 

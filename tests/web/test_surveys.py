@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from jixiao.core.checks.codes import Code
 from jixiao.web import timetext
-from jixiao.web.evaluations import selectors as evaluation_selectors
+from jixiao.web.evaluations.assessments import assess_version
 from jixiao.web.evaluations.downloads import render_report
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.models import AuditEvent
@@ -384,7 +384,7 @@ def test_times_and_durations_read_in_chinese() -> None:
 
 def test_applying_the_survey_fills_the_satisfaction_indicator_and_removes_no_survey(world: World) -> None:
     key = "p0_a"  # satisfaction "80%" claimed with source none: SATISFACTION_WITHOUT_SURVEY (P0)
-    before = evaluation_selectors.assess_version(world.fresh(key), world.fresh(key).current_version)
+    before = assess_version(world.fresh(key), world.fresh(key).current_version)
     assert Code.SATISFACTION_WITHOUT_SURVEY in {f.code for f in before.findings}
     survey = open_survey(world, key, blueprint="service")
     bulk_answer(survey, "服务对象", {5: 40, 4: 35, 3: 15, 2: 7, 1: 3}, "apply")
@@ -404,7 +404,7 @@ def test_applying_the_survey_fills_the_satisfaction_indicator_and_removes_no_sur
     assert indicator["actual"] == "75.00%"
     assert any("满意度调查" in item for item in indicator["evidence"])
     assert f"调查编号 {survey.pk}" in document["sources"]["satisfaction"]
-    after = evaluation_selectors.assess_version(evaluation, evaluation.current_version)
+    after = assess_version(evaluation, evaluation.current_version)
     codes = {f.code for f in after.findings}
     assert Code.SATISFACTION_WITHOUT_SURVEY not in codes
     assert Code.SATISFACTION_SAMPLE_SMALL in codes  # 100 answers: about ±8 points

@@ -81,9 +81,7 @@ class World:
 
     def fresh(self, key: str) -> Evaluation:
         """The evaluation as the database has it now."""
-        return Evaluation.objects.select_related("unit__bureau", "framework", "current_version").get(
-            pk=self.evaluations[key].pk
-        )
+        return Evaluation.objects.with_related().get(pk=self.evaluations[key].pk)
 
     def create(self, unit: Unit, document: dict[str, Any], by: Any, year: int = YEAR) -> Evaluation:
         return services.evaluation_create(
@@ -94,9 +92,7 @@ class World:
 def _bring(world: World, evaluation: Evaluation, state: State) -> Evaluation:
     steps = [State.SUBMITTED, State.SIGNED, State.APPROVED, State.PUBLISHED]
     for step in steps[: steps.index(state) + 1]:
-        evaluation = Evaluation.objects.select_related("unit__bureau", "framework", "current_version").get(
-            pk=evaluation.pk
-        )
+        evaluation = Evaluation.objects.with_related().get(pk=evaluation.pk)
         if step is State.SUBMITTED:
             services.evaluation_submit(evaluation=evaluation, by=world.prep_a)
         elif step is State.SIGNED:

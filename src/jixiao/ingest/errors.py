@@ -23,8 +23,3 @@ class InputError(Exception):
     def with_file(self, file: str) -> InputError:
         return InputError(self.message, file=file, location=self.location)
 
-
-#: Files larger than this are refused before parsing (bytes).
-MAX_FILE_BYTES = 20 * 1024 * 1024
-#: An .xlsx may not unpack to more than this (bytes) — guards against zip bombs.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024

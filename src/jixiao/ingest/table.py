@@ -17,8 +17,9 @@ from pathlib import Path
 
 from jixiao.core.model import Evaluation
 from jixiao.ingest.csvgrid import read_csv
-from jixiao.ingest.errors import MAX_FILE_BYTES, InputError
+from jixiao.ingest.errors import InputError
 from jixiao.ingest.layout import read_layout
+from jixiao.ingest.limits import MAX_FILE_BYTES, MiB
 from jixiao.ingest.xlsx import check_archive, read_sheets
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -66,5 +67,5 @@ def _check_size(path: Path, file: str) -> None:
     if size == 0:
         raise InputError("文件为空（0 字节），没有可导入的内容；请重新导出自评表", file=file)
     if size > MAX_FILE_BYTES:
-        raise InputError(f"文件大小 {size / 1048576:.1f} MB 超过上限 {MAX_FILE_BYTES / 1048576:.0f} MB，"
+        raise InputError(f"文件大小 {size / MiB:.1f} MB 超过上限 {MAX_FILE_BYTES / MiB:.0f} MB，"
                          "请删除无关工作表或图片后再导入", file=file)

@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from jixiao.ingest.errors import MAX_FILE_BYTES, InputError
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.limits import MAX_FILE_BYTES, MiB
 
 
 class _DecimalLoader(yaml.SafeLoader):
@@ -50,7 +51,7 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         raise InputError("不是普通文件", file=str(path))
     if size > limit:
         raise InputError(
-            f"文件大小 {size / 1048576:.1f} MB 超过上限 {limit / 1048576:.0f} MB，请拆分或精简后再导入",
+            f"文件大小 {size / MiB:.1f} MB 超过上限 {limit / MiB:.0f} MB，请拆分或精简后再导入",
             file=str(path),
         )
     try:

@@ -21,13 +21,13 @@ from typing import IO, Any
 from xml.sax.saxutils import unescape
 
 from jixiao.core.numbers import round_half_up
-from jixiao.ingest.errors import MAX_UNPACKED_BYTES, InputError
+from jixiao.ingest.errors import InputError
 from jixiao.ingest.grid import MAX_COLS, MAX_ROWS, CellValue, Grid, Merge, Unreadable, parse_cell_name, plain
+from jixiao.ingest.limits import MAX_UNPACKED_BYTES, SUSPECT_BYTES, MiB
 
 MAX_ENTRIES = 5000
 #: A member above SUSPECT_BYTES unpacked that shrank more than MAX_RATIO times is a zip bomb.
 MAX_RATIO = 100
-SUSPECT_BYTES = 10 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx
 EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"})
 NO_CACHE = "公式没有保存计算结果；请在 Excel 中打开并保存后再导入，或直接填写数值"
@@ -70,7 +70,7 @@ def _check_entries(infos: list[zipfile.ZipInfo], file: str) -> None:
             raise InputError(f"压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），疑似压缩炸弹，已拒绝；"
                              "请提供正常保存的 Excel 文件", file=file, location=info.filename)
     if total > MAX_UNPACKED_BYTES:
-        raise InputError(f"解压后大小 {total / 1048576:.0f} MB 超过上限 {MAX_UNPACKED_BYTES / 1048576:.0f} MB"
+        raise InputError(f"解压后大小 {total / MiB:.0f} MB 超过上限 {MAX_UNPACKED_BYTES / MiB:.0f} MB"
                          "（疑似压缩炸弹），已拒绝；请删除无关工作表、图片后再导入", file=file)
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):

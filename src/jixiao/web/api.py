@@ -27,11 +27,12 @@ from ninja.security import HttpBearer
 from jixiao.pipeline import number, scorecard_json
 from jixiao.web.accounts.services import api_token_user
 from jixiao.web.evaluations import selectors
+from jixiao.web.evaluations.assessments import assess_document, assess_version
 from jixiao.web.evaluations.editor import label_for
 from jixiao.web.evaluations.engine import Assessment
 from jixiao.web.evaluations.errors import DocumentInvalid
 from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
-from jixiao.web.evaluations.views import report_response
+from jixiao.web.evaluations.presenters import report_response
 from jixiao.web.evaluations.workflow import Action, State
 
 
@@ -264,7 +265,7 @@ def _check(assessment: Assessment) -> dict[str, Any]:
 
 
 def _assessed(evaluation: Evaluation, version: EvaluationVersion) -> Assessment:
-    view = selectors.assess_version(evaluation, version)
+    view = assess_version(evaluation, version)
     if view.assessment is None:
         raise PermissionDenied(view.error)  # an unreadable stored document: said, not crashed
     return view.assessment
@@ -389,7 +390,7 @@ def _trial(request: HttpRequest, pk: int) -> Assessment | HttpResponse:
     if not isinstance(document, dict):
         return _invalid(request, "请求内容应为一个评价文件（JSON 对象）", [_field_error("", "应为 JSON 对象")])
     try:
-        _, assessment = selectors.assess_document(found, document)
+        _, assessment = assess_document(found, document)
     except DocumentInvalid as error:
         return _invalid(request, f"评价文件无效：{error.message}", [_field_error(error.path, error.reason)])
     return assessment

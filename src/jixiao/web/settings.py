@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from jixiao.ingest.limits import MiB
 from jixiao.web.env import database_from_url, env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -175,16 +176,15 @@ AXES_VERBOSE = False
 
 # --- uploads -----------------------------------------------------------------------------
 
-MB = 1024 * 1024
 #: A form body without files (the indicators table of a large unit stays well below).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * MB
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * MiB
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 #: Uploads above this go to a temporary file instead of memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * MB
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * MiB
 FILE_UPLOAD_PERMISSIONS = 0o640
 #: One evidence file (佐证材料) at most, and one imported table at most.
-EVIDENCE_MAX_BYTES = env_int("JIXIAO_EVIDENCE_MAX_MB", 20, minimum=1, maximum=500) * MB
-IMPORT_MAX_BYTES = env_int("JIXIAO_IMPORT_MAX_MB", 20, minimum=1, maximum=100) * MB
+EVIDENCE_MAX_BYTES = env_int("JIXIAO_EVIDENCE_MAX_MB", 20, minimum=1, maximum=500) * MiB
+IMPORT_MAX_BYTES = env_int("JIXIAO_IMPORT_MAX_MB", 20, minimum=1, maximum=100) * MiB
 EVIDENCE_DIR = INSTANCE_DIR / "evidence"
 
 # --- satisfaction surveys (满意度调查) ------------------------------------------------------

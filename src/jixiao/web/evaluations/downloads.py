@@ -14,6 +14,7 @@ from pathlib import Path
 from django.urls import register_converter
 
 from jixiao.web.evaluations.engine import Assessment
+from jixiao.web.responses import XLSX
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ FORMATS = {
     for fmt in (
         Format("docx", "自评报告（Word）", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         Format("pdf", "自评报告（PDF）", "application/pdf"),
-        Format("xlsx", "自评表（Excel）", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        Format("xlsx", "自评表（Excel）", XLSX),
         Format("html", "自评报告（网页）", "text/html; charset=utf-8"),
     )
 }

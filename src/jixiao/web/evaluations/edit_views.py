@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +16,9 @@ from django.views.decorators.http import require_POST
 from jixiao.core import metrics
 from jixiao.core.model import EvaluationKind
 from jixiao.ingest.errors import InputError
-from jixiao.ingest.loader import SUFFIXES, TABLE_SUFFIXES, load_any
+from jixiao.ingest.limits import MiB
 from jixiao.web.evaluations import selectors, services
+from jixiao.web.evaluations.assessments import VersionView, assess_document, assess_version
 from jixiao.web.evaluations.documents import diff, get_path
 from jixiao.web.evaluations.editor import (
     SECTION_BY_SLUG,
@@ -32,16 +30,12 @@ from jixiao.web.evaluations.editor import (
     finding_links,
     label_for,
 )
-from jixiao.web.evaluations.engine import canonical
 from jixiao.web.evaluations.errors import DocumentInvalid, EditConflict, ServiceError
 from jixiao.web.evaluations.evidence import ACCEPTED
-from jixiao.web.evaluations.forms import EvidenceForm, ImportForm
+from jixiao.web.evaluations.forms import EvidenceForm, ImportForm, posted_lock
+from jixiao.web.evaluations.importing import read_upload
 from jixiao.web.evaluations.models import AuditAction, Evaluation, Evidence
-from jixiao.web.evaluations.selectors import VersionView
-from jixiao.web.evaluations.views import posted_lock
 from jixiao.web.evaluations.workflow import EDITABLE, Action, State
-
-logger = logging.getLogger(__name__)
 
 
 def _expected(request: HttpRequest) -> int:
@@ -88,7 +82,7 @@ def _editor_context(
 ) -> dict[str, Any]:
     version = evaluation.current_version
     assert version is not None
-    view = selectors.assess_version(evaluation, version, document)
+    view = assess_version(evaluation, version, document)
     path = error.path if isinstance(error, DocumentInvalid) else ""
     reason = error.reason if isinstance(error, DocumentInvalid) else ""
     bound = bind(section, document, project=evaluation.kind == EvaluationKind.PROJECT, error_path=path, error=reason)
@@ -203,7 +197,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
         "orphans": orphans,
         "editable": evaluation.state in EDITABLE and selectors.may(request.user, evaluation, Action.EDIT),
         "accepted": ACCEPTED,
-        "max_mb": settings.EVIDENCE_MAX_BYTES // 1048576,
+        "max_mb": settings.EVIDENCE_MAX_BYTES // MiB,
         "lock_version": evaluation.lock_version,
     }
     return render(request, "evaluations/evidence.html", context)
@@ -229,38 +223,6 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
 _IMPORT_SALT = "jixiao.web.import"
 
 
-def _read_upload(upload: Any) -> dict[str, Any]:
-    """The evaluation in an uploaded file, read by the core's importer; InputError in Chinese."""
-    name = Path(upload.name or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputError(f"不支持的文件类型“{suffix or '无扩展名'}”，可导入：{'、'.join(sorted(SUFFIXES))}", file=name)
-    if upload.size > settings.IMPORT_MAX_BYTES:
-        limit = settings.IMPORT_MAX_BYTES // 1048576
-        raise InputError(f"文件大小 {upload.size / 1048576:.1f} MB 超过上限 {limit} MB", file=name)
-    handle, temp = tempfile.mkstemp(suffix=suffix, prefix="jixiao-import-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        try:
-            document = canonical(load_any(temp))
-        except InputError as error:
-            # Name the file as the user knows it, not the temporary copy.
-            raise InputError(error.message, file=name, location=error.location) from None
-        except Exception as error:  # a bug in the importer: the user gets a message, the log the traceback
-            logger.exception("import failed for %s", name)
-            raise InputError(
-                f"读取时出现内部错误（{type(error).__name__}），文件未导入；请把文件发给管理员", file=name
-            ) from None
-    finally:
-        Path(temp).unlink(missing_ok=True)
-    if suffix in TABLE_SUFFIXES and document.get("sources"):
-        # Every figure keeps its source: "自评表.xlsx:Sheet1!E5", not just the cell.
-        document["sources"] = {path: f"{name}:{where}" for path, where in document["sources"].items()}
-    return document
-
-
 @login_required
 def import_table(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a filled table (or an evaluation file): show what was read; nothing is saved yet."""
@@ -273,8 +235,8 @@ def import_table(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            document = _read_upload(upload)
-            document, assessment = selectors.assess_document(evaluation, document)
+            document = read_upload(upload)
+            document, assessment = assess_document(evaluation, document)
         except InputError as error:
             form.add_error("file", str(error))
         except DocumentInvalid as error:

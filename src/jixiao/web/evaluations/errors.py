@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from jixiao.core.findings import Finding
-from jixiao.web.evaluations.editor import label_for
 
 
 class ServiceError(Exception):
@@ -15,12 +14,17 @@ class ServiceError(Exception):
 
 
 class DocumentInvalid(ServiceError):
-    """The core refused the document; ``path`` names the field, ``reason`` says why."""
+    """The core refused the document; ``path`` names the field, ``field`` is its Chinese name
+    (the message starts with it), ``reason`` says why.
 
-    def __init__(self, reason: str, path: str = "") -> None:
-        super().__init__(f"{label_for(path)}：{reason}" if path else reason)
+    The raiser names the field (``assessments.invalid``): errors know nothing of the editor.
+    """
+
+    def __init__(self, reason: str, path: str = "", *, field: str = "") -> None:
+        super().__init__(f"{field}：{reason}" if field else reason)
         self.reason = reason
         self.path = path
+        self.field = field
 
 
 class EditConflict(ServiceError):

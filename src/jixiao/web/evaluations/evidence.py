@@ -19,6 +19,8 @@ from typing import IO, Any
 
 from django.conf import settings
 
+from jixiao.ingest.limits import MiB
+
 PDF = b"%PDF-"
 PNG = b"\x89PNG\r\n\x1a\n"
 JPEG = b"\xff\xd8\xff"
@@ -94,7 +96,7 @@ def check_upload(upload: Any, limit: int | None = None) -> tuple[str, str]:
     limit = settings.EVIDENCE_MAX_BYTES if limit is None else limit
     name = safe_filename(upload.name or "")
     if upload.size > limit:
-        raise EvidenceRejected(f"文件“{name}”大小 {upload.size / 1048576:.1f} MB，超过上限 {limit // 1048576} MB")
+        raise EvidenceRejected(f"文件“{name}”大小 {upload.size / MiB:.1f} MB，超过上限 {limit // MiB} MB")
     if upload.size == 0:
         raise EvidenceRejected(f"文件“{name}”是空文件")
     ext = extension(name)

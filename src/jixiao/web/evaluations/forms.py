@@ -1,4 +1,7 @@
-"""Small forms: creating an evaluation, uploads, comments. The editor's sections are in editor.py."""
+"""Small forms: creating an evaluation, uploads, comments, the posted lock version.
+
+The editor's sections are in editor.py.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 
 from jixiao.core.model import EvaluationKind
+from jixiao.ingest.limits import MiB
 from jixiao.ingest.loader import SUFFIXES
 from jixiao.web.accounts.models import Unit
 from jixiao.web.choices import choices
@@ -33,7 +38,7 @@ class CreateForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="自评表或评价文件",
-        help_text=f"可导入：{'、'.join(sorted(SUFFIXES))}；不超过 {settings.IMPORT_MAX_BYTES // 1048576} MB",
+        help_text=f"可导入：{'、'.join(sorted(SUFFIXES))}；不超过 {settings.IMPORT_MAX_BYTES // MiB} MB",
     )
 
 
@@ -44,3 +49,9 @@ class EvidenceForm(forms.Form):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
+
+
+def posted_lock(request: HttpRequest) -> int | None:
+    """The lock version the page was rendered with (``None`` if the form did not send one)."""
+    value = request.POST.get("lock_version", "")
+    return int(value) if value.isdigit() else None

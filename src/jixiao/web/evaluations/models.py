@@ -45,8 +45,34 @@ class FrameworkRecord(models.Model):
         return f"{self.title or self.framework_id}（{self.framework_id} 版本 {self.version}）"
 
 
+class EvaluationQuerySet(models.QuerySet["Evaluation"]):
+    """The ways evaluations are fetched, each named once (``Evaluation.objects.listing()``)."""
+
+    def with_summary(self) -> EvaluationQuerySet:
+        """With the current version's summary columns (total, grade, rate…), not its document."""
+        return self.select_related("current_version").defer("current_version__document")
+
+    def listing(self) -> EvaluationQuerySet:
+        """Rows of a list: unit, bureau, framework and summary, latest year first, by unit code."""
+        return (
+            self.with_summary()
+            .select_related("unit__bureau", "framework")
+            .defer("framework__yaml_text")
+            .order_by("-year", "unit__code", "kind", "project")
+        )
+
+    def with_related(self) -> EvaluationQuerySet:
+        """One evaluation with what its pages read: unit, bureau, framework and current version in full."""
+        return self.select_related("unit__bureau", "framework", "current_version")
+
+    def published(self) -> EvaluationQuerySet:
+        return self.filter(state=State.PUBLISHED)
+
+
 class Evaluation(models.Model):
     """One self-evaluation of a unit for a year (部门整体, or one project)."""
+
+    objects = EvaluationQuerySet.as_manager()
 
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="evaluations", verbose_name="单位")
     year = models.PositiveSmallIntegerField("年度")

@@ -26,10 +26,10 @@ from jixiao.reports.context import assumed_fields
 from jixiao.web.accounts.models import Role, Unit
 from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations import engine, evidence
+from jixiao.web.evaluations.assessments import assess_document, invalid
 from jixiao.web.evaluations.documents import clone, diff
 from jixiao.web.evaluations.engine import Assessment, DocumentError
 from jixiao.web.evaluations.errors import (
-    DocumentInvalid,
     EditConflict,
     ServiceError,
     SubmissionBlocked,
@@ -43,7 +43,6 @@ from jixiao.web.evaluations.models import (
     Evidence,
     FrameworkRecord,
 )
-from jixiao.web.evaluations.selectors import assess_document
 from jixiao.web.evaluations.workflow import EDITABLE, RETURN_ROLE, TRANSITIONS, Action, State, allowed
 from jixiao.web.reviews.models import ReviewComment
 
@@ -156,7 +155,7 @@ def framework_record_fields(yaml_text: str) -> dict[str, str]:
     try:
         framework = engine.framework_of(yaml_text, "评分标准")
     except DocumentError as error:
-        raise DocumentInvalid(error.message, error.path) from None
+        raise invalid(error.message, error.path) from None
     return {
         "framework_id": framework.id,
         "version": framework.version,

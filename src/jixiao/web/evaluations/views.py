@@ -1,6 +1,7 @@
 """Pages of one evaluation: dashboard, creation, the evaluation page, history, versions,
 downloads and the workflow buttons. Every view fetches through ``get_evaluation_for_user``.
-The editor, evidence and import pages are in :mod:`jixiao.web.evaluations.edit_views`.
+The editor, evidence and import pages are in :mod:`jixiao.web.evaluations.edit_views`; what
+other pages share with these (the page context, report downloads) in :mod:`.presenters`.
 """
 
 from __future__ import annotations
@@ -8,12 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,20 +21,13 @@ from jixiao.core.model import EvaluationKind
 from jixiao.web.accounts.models import Role
 from jixiao.web.accounts.selectors import scope_of, units_for_user
 from jixiao.web.evaluations import selectors, services
-from jixiao.web.evaluations.downloads import FORMATS, ReportRefused, ReportUnavailable, filename_for, render_report
-from jixiao.web.evaluations.editor import SECTIONS, finding_links, label_for
+from jixiao.web.evaluations.editor import label_for
 from jixiao.web.evaluations.errors import ServiceError, SubmissionBlocked
 from jixiao.web.evaluations.evidence import evidence_path
-from jixiao.web.evaluations.forms import CommentForm, CreateForm
-from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
+from jixiao.web.evaluations.forms import CommentForm, CreateForm, posted_lock
+from jixiao.web.evaluations.presenters import page_context, report_response
 from jixiao.web.evaluations.workflow import Action
-from jixiao.web.reviews.models import ReviewComment
-
-
-def posted_lock(request: HttpRequest) -> int | None:
-    """The lock version the page was rendered with (``None`` if the form did not send one)."""
-    value = request.POST.get("lock_version", "")
-    return int(value) if value.isdigit() else None
+from jixiao.web.responses import download
 
 
 @login_required
@@ -74,31 +67,6 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/create.html", {"form": form})
 
 
-def page_context(request: HttpRequest, evaluation: Evaluation, version: EvaluationVersion) -> dict[str, Any]:
-    view = selectors.assess_version(evaluation, version)
-    actions = (
-        selectors.available_actions(request.user, evaluation) if version.pk == evaluation.current_version_id else set()
-    )
-    editable = Action.EDIT in actions
-    findings = finding_links(view.findings, editable=editable)
-    return {
-        "evaluation": evaluation,
-        "version": version,
-        "view": view,
-        "assessment": view.assessment,
-        "findings": findings,
-        "actions": {action.value for action in actions},
-        "sections": SECTIONS,
-        "formats": FORMATS.values(),
-        "versions": selectors.versions_of(evaluation),
-        "comments": ReviewComment.objects.filter(evaluation=evaluation)
-        .select_related("author", "version")
-        .defer("version__document"),
-        "comment_form": CommentForm(),
-        "is_current": version.pk == evaluation.current_version_id,
-    }
-
-
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.get_evaluation_for_user(request.user, pk, Action.VIEW)
@@ -118,31 +86,8 @@ def version_document(request: HttpRequest, pk: int, number: int) -> HttpResponse
     """The version's data in the file format (JSON): what `jixiao score` and `jixiao check` read."""
     evaluation, version = selectors.get_version_for_user(request.user, pk, number)
     body = json.dumps(version.document, ensure_ascii=False, indent=2).encode("utf-8")
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
     name = f"{evaluation.unit.name}{evaluation.year}年度自评-第{version.number}版.json"
-    response["Content-Disposition"] = _attachment(name)
-    return response
-
-
-def _attachment(name: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(name)}"
-
-
-def report_response(evaluation: Evaluation, version: EvaluationVersion, fmt: str, *, review_copy: bool) -> HttpResponse:
-    view = selectors.assess_version(evaluation, version)
-    if view.assessment is None:
-        return HttpResponse(f"无法生成：{view.error}", status=503, content_type="text/plain; charset=utf-8")
-    try:
-        data = render_report(view.assessment, fmt, review_copy=review_copy)
-    except ReportRefused as error:  # not the server's fault: the document is not fit for publication
-        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
-    except ReportUnavailable as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
-    response["Content-Disposition"] = _attachment(
-        filename_for(evaluation.unit.name, evaluation.year, fmt, review_copy=review_copy)
-    )
-    return response
+    return download(body, name, "application/json; charset=utf-8")
 
 
 @login_required
@@ -174,7 +119,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRe
     if not path.is_file():
         return HttpResponse("文件已丢失，请联系管理员", status=410, content_type="text/plain; charset=utf-8")
     # Always an attachment with the sniffed type: an uploaded file never renders in our origin.
-    return FileResponse(path.open("rb"), as_attachment=True, filename=item.filename, content_type=item.content_type)
+    return download(path.open("rb"), item.filename, item.content_type)
 
 
 # --- workflow buttons ----------------------------------------------------------------------------

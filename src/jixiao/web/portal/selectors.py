@@ -6,20 +6,15 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from jixiao.web.evaluations.models import Evaluation
-from jixiao.web.evaluations.workflow import State
 
 
 def published() -> QuerySet[Evaluation]:
-    return (
-        Evaluation.objects.filter(state=State.PUBLISHED)
-        .select_related("unit__bureau", "current_version")
-        .defer("current_version__document")
-    )
+    return Evaluation.objects.published().with_summary().select_related("unit__bureau")
 
 
 def published_years() -> list[tuple[int, int]]:
     """(year, number of published evaluations), latest first."""
-    rows = Evaluation.objects.filter(state=State.PUBLISHED).values("year").annotate(n=Count("pk")).order_by("-year")
+    rows = Evaluation.objects.published().values("year").annotate(n=Count("pk")).order_by("-year")
     return [(row["year"], row["n"]) for row in rows]
 
 
@@ -29,11 +24,7 @@ def published_in(year: int, q: str = "") -> QuerySet[Evaluation]:
 
 
 def get_published(pk: int) -> Evaluation:
-    evaluation = (
-        Evaluation.objects.filter(pk=pk, state=State.PUBLISHED)
-        .select_related("unit__bureau", "framework", "current_version")
-        .first()
-    )
+    evaluation = Evaluation.objects.published().with_related().filter(pk=pk).first()
     if evaluation is None:
         raise Http404("未找到该公开信息")
     return evaluation

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from jixiao.web.evaluations import selectors as evaluation_selectors
+from jixiao.web.evaluations.assessments import assess_version
 from jixiao.web.evaluations.downloads import FORMATS
-from jixiao.web.evaluations.views import report_response
+from jixiao.web.evaluations.presenters import report_response
 from jixiao.web.portal import selectors
 
 
@@ -32,7 +32,7 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.get_published(pk)
     assert evaluation.current_version is not None
-    view = evaluation_selectors.assess_version(evaluation, evaluation.current_version)
+    view = assess_version(evaluation, evaluation.current_version)
     context = {"evaluation": evaluation, "view": view, "assessment": view.assessment, "formats": FORMATS.values()}
     return render(request, "portal/detail.html", context)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from jixiao.web.accounts.models import Bureau, Unit
 from jixiao.web.choices import choices
 from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
 from jixiao.web.evaluations.workflow import State
+from jixiao.web.reviews.models import ReviewComment
 
 NOT_STARTED = "none"
 STATE_FILTERS = ((NOT_STARTED, "未填报"), *choices(State))
@@ -109,12 +111,8 @@ def _url_with_pk(name: str) -> Callable[[int], str]:
 
 def overview(bureau: Bureau, filters: Filters) -> Overview:
     units = list(Unit.objects.filter(bureau=bureau).order_by("code", "name"))
-    evaluations = (
-        Evaluation.objects.filter(unit__bureau=bureau, year=filters.year, kind=filters.kind)
-        .select_related("current_version")
-        .defer("current_version__document")
-        .order_by("project")
-    )
+    found = Evaluation.objects.filter(unit__bureau=bureau, year=filters.year, kind=filters.kind)
+    evaluations = found.with_summary().order_by("project")
     by_unit: dict[int, list[Evaluation]] = {}
     for evaluation in evaluations:
         by_unit.setdefault(evaluation.unit_id, []).append(evaluation)
@@ -163,3 +161,9 @@ def _sorted(rows: list[Row], sort: str) -> list[Row]:
         "-p0": lambda r: (-(r.version.p0_count if r.version else -1), r.unit.code),
     }
     return sorted(rows, key=keys.get(sort, keys["code"]))
+
+
+def comments_of(evaluation: Evaluation) -> QuerySet[ReviewComment]:
+    """The bureau's comments on an evaluation, with their authors and versions (not the documents)."""
+    found = ReviewComment.objects.filter(evaluation=evaluation)
+    return found.select_related("author", "version").defer("version__document")

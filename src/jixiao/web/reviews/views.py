@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -15,8 +13,9 @@ from jixiao.web.accounts.models import Bureau
 from jixiao.web.accounts.selectors import bureaus_for_user
 from jixiao.web.choices import choices, values
 from jixiao.web.evaluations import selectors as evaluation_selectors
-from jixiao.web.evaluations.views import page_context
+from jixiao.web.evaluations.presenters import page_context
 from jixiao.web.evaluations.workflow import Action
+from jixiao.web.responses import XLSX, download
 from jixiao.web.reviews import selectors
 from jixiao.web.reviews.export import overview_xlsx
 
@@ -71,12 +70,8 @@ def overview_export(request: HttpRequest) -> HttpResponse:
     bureau = _bureau(request)
     filters, _ = _filters(request, bureau)
     data = selectors.overview(bureau, filters)
-    response = HttpResponse(
-        overview_xlsx(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     name = f"{bureau.name}{filters.year}年度绩效自评汇总.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return download(overview_xlsx(data), name, XLSX)
 
 
 @login_required

@@ -353,9 +353,7 @@ def survey_apply_to_evaluation(*, survey: Survey, by: Any) -> Decimal:
     field diff); the survey is named in ``sources`` and in each indicator's evidence list.
     Returns the value written.
     """
-    evaluation = Evaluation.objects.select_related("unit__bureau", "framework", "current_version").get(
-        pk=survey.evaluation_id
-    )
+    evaluation = Evaluation.objects.with_related().get(pk=survey.evaluation_id)
     _require_edit(by, evaluation)
     figures = survey_figures(survey)
     rate = figures.rate

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +22,7 @@ from jixiao.web.choices import choices, values
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.selectors import available_actions, get_evaluation_for_user, may
 from jixiao.web.evaluations.workflow import Action
+from jixiao.web.responses import XLSX, download
 from jixiao.web.surveys import selectors, services
 from jixiao.web.surveys.blueprints import BLUEPRINTS
 from jixiao.web.surveys.export import answers_xlsx, qr_code
@@ -34,10 +34,6 @@ NO_QR = "二维码模块（segno）未安装，暂时无法生成二维码；问
 
 def public_url(request: HttpRequest, slug: str) -> str:
     return request.build_absolute_uri(reverse("surveys:answer", kwargs={"slug": slug}))
-
-
-def _attachment(name: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(name)}"
 
 
 @login_required
@@ -238,9 +234,7 @@ def invitations(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
 def export(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     _, survey = selectors.get_survey_for_user(request.user, pk, survey_pk, Action.VIEW)
     data = answers_xlsx(survey, selectors.survey_figures(survey))
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = _attachment(f"{survey.title}-全部问卷.xlsx")
-    return response
+    return download(data, f"{survey.title}-全部问卷.xlsx", XLSX)
 
 
 @login_required
@@ -252,9 +246,7 @@ def qr(request: HttpRequest, pk: int, survey_pk: int, group_pk: int, fmt: str) -
         image = qr_code(public_url(request, group.slug), fmt)
     except ImportError:
         return HttpResponse(NO_QR, status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(image, content_type=QR_TYPES[fmt])
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(f'{survey.title}-{group.name}.{fmt}')}"
-    return response
+    return download(image, f"{survey.title}-{group.name}.{fmt}", QR_TYPES[fmt], inline=True)
 
 
 @login_required
