@@ -99,11 +99,22 @@ def test_the_unit_sees_both_scores_on_its_page(world: World, client: Any) -> Non
 
 
 def test_the_portal_shows_the_adopted_score(world: World, client: Any) -> None:
-    _published = world.evaluations["published_a"]
-    version = world.fresh("published_a").current_version
+    published = world.fresh("published_a")
+    version = published.current_version
     EvaluationVersion.objects.filter(pk=version.pk).update(adopted_total=Decimal("80.5"), adopted_grade="良")
-    page = client.get(reverse("portal:year", kwargs={"year": _published.year})).content.decode()
-    assert "80.50" in page
+    page = client.get(reverse("portal:year", kwargs={"year": published.year})).content.decode()
+    assert "80.50" in page and f"{version.total}" not in page
+
+
+def test_the_api_gives_both_scores(world: World, client: Any) -> None:
+    _adopt(world, "draft_a", "80.5", "良")
+    version = world.fresh("draft_a").current_version
+    token = world.tokens["prep_a"]
+    found = client.get(
+        f"/api/evaluations/{world.evaluations['draft_a'].pk}", HTTP_AUTHORIZATION=f"Bearer {token}"
+    ).json()
+    assert (found["total"], found["grade"]) == (format(version.total, "f"), version.grade)
+    assert (found["adopted_total"], found["adopted_grade"]) == ("80.50", "良")
 
 
 def test_a_publication_copy_with_assumed_values_is_refused_in_chinese(world: World, client: Any) -> None:

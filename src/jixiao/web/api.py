@@ -141,6 +141,8 @@ class EvaluationOut(Schema):
     version: int | None
     total: str | None
     grade: str
+    adopted_total: str | None
+    adopted_grade: str
     execution_rate: str | None
     p0: int
     p1: int
@@ -164,6 +166,8 @@ class VersionOut(Schema):
     created_by: str
     total: str | None
     grade: str
+    adopted_total: str | None
+    adopted_grade: str
     execution_rate: str | None
     p0: int
     p1: int
@@ -229,6 +233,8 @@ def _summary(evaluation: Evaluation) -> dict[str, Any]:
         "version": version.number if version else None,
         "total": number(version.total) if version else None,
         "grade": version.grade if version else "",
+        "adopted_total": number(version.adopted_total) if version else None,
+        "adopted_grade": version.adopted_grade if version else "",
         "execution_rate": number(version.execution_rate) if version else None,
         "p0": version.p0_count if version else 0,
         "p1": version.p1_count if version else 0,
@@ -248,6 +254,8 @@ def _version(evaluation: Evaluation, version: EvaluationVersion) -> dict[str, An
         "created_by": (author.get_full_name() or author.get_username()) if author else "",
         "total": number(version.total),
         "grade": version.grade,
+        "adopted_total": number(version.adopted_total),
+        "adopted_grade": version.adopted_grade,
         "execution_rate": number(version.execution_rate),
         "p0": version.p0_count,
         "p1": version.p1_count,
