@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/import_tables.py [--count 1000] [--workers N] [--keep DIR]
 
-Generates varied .xlsx tables from the eight real cases (tests/fixtures/tables.yaml: title
+Generates varied .xlsx tables from the eight real cases (src/jixiao/testing/tables/tables.yaml: title
 variants, offsets, cover sheets, "10分" cells, formulas) into a temporary directory, then times
 (a) openpyxl.load_workbook alone over every file, in one process, opened as read_table opens
 them (read-only, cached values), and (b) read_table + score + check over every file on all
@@ -14,39 +14,23 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 
+from jixiao.core.checks import check
 from jixiao.core.model import Evaluation, EvaluationKind
 from jixiao.core.scoring import score
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.framework_file import resolve_framework
 from jixiao.ingest.limits import MiB
 from jixiao.ingest.table import read_table
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
-import tablegen
-
-CheckFn = Callable[..., tuple[Any, ...]]
-
-
-def _find_check() -> CheckFn | None:
-    try:
-        from jixiao.core.checks import check
-    except ImportError:  # TODO: without jixiao.core.checks only read_table + score is timed
-        return None
-    return check
-
-
-CHECK = _find_check()
+from jixiao.testing import tablegen
 
 DEFAULT_FRAMEWORKS = {EvaluationKind.PROJECT: "mof-2020-project", EvaluationKind.DEPARTMENT: "dept-generic-2020"}
 
@@ -76,7 +60,7 @@ def import_score_check(path: str) -> tuple[int, int, int]:
         return 0, 0, 1
     framework = resolve_framework(evaluation.framework, DEFAULT_FRAMEWORKS[evaluation.kind])
     card = score(evaluation, framework)
-    findings = CHECK(evaluation, framework, card) if CHECK is not None else ()
+    findings = check(evaluation, framework, card)
     return len(evaluation.indicators), len(findings), 0
 
 
@@ -108,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     indicators = sum(r[0] for r in results)
     findings = sum(r[1] for r in results)
     refused = sum(r[2] for r in results)
-    what = "read_table + score + check" if CHECK is not None else "read_table + score（check 尚未提供）"
+    what = "read_table + score + check"
     print(f"(a) openpyxl.load_workbook 单进程：{load_time:.2f} s（{1000 * load_time / len(paths):.1f} ms/张）")
     print(f"(b) {what}，{args.workers} 进程：{full_time:.2f} s（{1000 * full_time / len(paths):.1f} ms/张）")
     print(f"    (b) ÷ (a) = {full_time / load_time:.2f}")

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/real_tables.py [--csv] [--only T05,R15] [--examples N] [--json FILE]
 
-Draws every case of tests/fixtures/tables.yaml (R01 …) and real_tables.yaml (T01 …) as a
+Draws every case of src/jixiao/testing/tables/tables.yaml (R01 …) and real_tables.yaml (T01 …) as a
 real-layout .xlsx (or .csv where the case says ``format: csv``; ``--csv`` draws every case as CSV
 too and reports both), runs :func:`jixiao.pipeline.evaluate_file` on each (importer → framework
 → score → check) and compares the findings with the case's ``labels`` (format: the top of
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -36,9 +35,7 @@ from typing import Any
 
 from jixiao.core.findings import Finding, Severity
 from jixiao.pipeline import FileResult, evaluate_file
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
-import tablegen
+from jixiao.testing import tablegen
 
 TARGET_PRECISION = 0.95
 

@@ -16,7 +16,7 @@ import time
 from jixiao.core.checks import check
 from jixiao.core.scoring import score
 from jixiao.ingest.framework_file import builtin_frameworks
-from synthetic import FIFTY, evaluation  # bench/ is sys.path[0] when run as a script
+from jixiao.testing.synthetic import FIFTY, evaluation
 
 
 def main() -> None:

@@ -47,12 +47,19 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # tests.web.world: the clean document
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 QUESTION = re.compile(r'name="q(\d+)" value="5"')
+
+
+def _document(demo: Any, unit_name: str) -> dict[str, Any]:
+    """The demo's first unit's document (no P0 finding), under the benchmark unit's name."""
+    document: dict[str, Any] = demo.document_for(demo.SPECS[0])
+    document["unit"]["name"] = unit_name
+    return document
 
 
 def _environment(instance: Path) -> None:
@@ -140,7 +147,6 @@ def prepare() -> dict[str, object]:
 
     call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
-    from tests.web.world import clean_document
 
     from jixiao.core.model import EvaluationKind
     from jixiao.web.accounts.models import Bureau, Membership, Role, Unit
@@ -159,7 +165,7 @@ def prepare() -> dict[str, object]:
         kind=EvaluationKind.DEPARTMENT,
         framework=FrameworkRecord.objects.get(framework_id=demo.FRAMEWORK),
         by=user,
-        document=clean_document(unit.name),
+        document=_document(demo, unit.name),
     )
     survey = surveys.survey_create(evaluation=evaluation, blueprint="department", by=user)
     now = timezone.now()

@@ -25,7 +25,7 @@ from jixiao.core.checks import check
 from jixiao.core.model import Evaluation
 from jixiao.core.scoring import score
 from jixiao.ingest.framework_file import builtin_frameworks
-from synthetic import evaluation  # bench/ is sys.path[0] when run as a script
+from jixiao.testing.synthetic import evaluation
 
 PROJECTS_PER_UNIT = 20
 YEAR = 2021

@@ -9,7 +9,7 @@ What it does:
 1. **Data** (not timed). A database under ``--dir`` (default ``$TMPDIR/jixiao-web-load``) with
    one bureau, ``--units`` units and ``--per-unit`` evaluations each (ten years × 部门整体 and
    项目 by default: 1 000 × 20 = 20 000), each a synthetic but realistic document of 10, 12 or
-   15 indicators from ``bench/synthetic.py`` (seeded). Every document goes through the same
+   15 indicators from ``jixiao.testing.synthetic`` (seeded). Every document goes through the same
    code as a save (``assessments.assess_document``: the core reads, scores and checks it, and
    ``services._summarize`` writes the summary columns), then rows are inserted with
    ``bulk_create``. States are spread as a city would have them (the latest year in every
@@ -287,11 +287,11 @@ def _generated(rng: random.Random, unit: Any, user: Any, k: int, *, is_bench_uni
 
     from jixiao.core.model import EvaluationKind
     from jixiao.ingest.evaluation_file import to_data
+    from jixiao.testing.synthetic import evaluation as synthetic_evaluation
     from jixiao.web.evaluations.assessments import assess_document
     from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
     from jixiao.web.evaluations.services import _summarize
     from jixiao.web.evaluations.workflow import EDITABLE, State
-    from synthetic import evaluation as synthetic_evaluation
 
     year = LAST_YEAR - k // 2
     kind = EvaluationKind.DEPARTMENT if k % 2 == 0 else EvaluationKind.PROJECT

@@ -235,8 +235,6 @@ def test_bad_input_is_a_chinese_error_with_its_place(tmp_path: Path, case: str) 
 
 @pytest.mark.parametrize("name", ["huge.yaml", "huge.xlsx"])
 def test_a_50_mb_file_is_refused_before_reading(tmp_path: Path, name: str) -> None:
-    if name.endswith(".xlsx"):
-        pytest.importorskip("jixiao.ingest.table", reason="表格导入（jixiao.ingest.table）尚未合并")
     path = tmp_path / name
     with path.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)  # sparse: no 50 MB written to disk
@@ -248,7 +246,6 @@ def test_a_50_mb_file_is_refused_before_reading(tmp_path: Path, name: str) -> No
 
 
 def test_a_zip_bomb_named_xlsx_is_refused(tmp_path: Path) -> None:
-    pytest.importorskip("jixiao.ingest.table", reason="表格导入（jixiao.ingest.table）尚未合并")
     path = tmp_path / "bomb.xlsx"
     _zip_bomb(path)
     assert path.stat().st_size < 1024 * 1024
@@ -260,7 +257,6 @@ def test_a_zip_bomb_named_xlsx_is_refused(tmp_path: Path) -> None:
 
 
 def test_garbage_named_xlsx_is_refused(tmp_path: Path) -> None:
-    pytest.importorskip("jixiao.ingest.table", reason="表格导入（jixiao.ingest.table）尚未合并")
     path = tmp_path / "fake.xlsx"
     path.write_bytes(b"this is not a spreadsheet" * 100)
     result = run("score", str(path))

@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from jixiao.core.checks import check
 from jixiao.core.framework import Framework
 from jixiao.core.model import Evaluation
 from jixiao.core.scoring import ItemScore, Scorecard, score
@@ -146,10 +147,6 @@ FINDING_CASES = [path for path in CASES if _wants_findings(path)]
 
 @pytest.mark.parametrize("path", FINDING_CASES, ids=_case_id)
 def test_golden_case_findings(path: Path) -> None:
-    try:
-        from jixiao.core.checks import check
-    except ImportError:
-        pytest.skip("审核规则 jixiao.core.checks.check 尚未提供，暂不核对 findings")
     case = load_case(path)
     card = score(case.evaluation, case.framework)
     findings = check(case.evaluation, case.framework, card)

@@ -1,4 +1,4 @@
-"""The real-table corpus (tests/fixtures/real_tables.yaml, tables.yaml): every case draws and goes
+"""The real-table corpus (src/jixiao/testing/tables/real_tables.yaml, tables.yaml): every case draws and goes
 through the importer and checker without an internal error, and its labels are well formed.
 
 The precision the checker reaches on this corpus is measured by bench/real_tables.py, not here.
@@ -6,7 +6,6 @@ The precision the checker reaches on this corpus is measured by bench/real_table
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -14,9 +13,7 @@ import pytest
 
 from jixiao.core.checks.codes import Code
 from jixiao.pipeline import evaluate_file
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-import tablegen
+from jixiao.testing import tablegen
 
 KINDS = {"arithmetic", "rounding", "plausibility", "design", "inferred", "excerpt"}
 CODES = {code.value for code in Code}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import zipfile
 from pathlib import Path
 
@@ -15,9 +14,7 @@ from jixiao.ingest.errors import InputError
 from jixiao.ingest.limits import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from jixiao.ingest.loader import load_any
 from jixiao.ingest.table import read_table
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-import tablegen
+from jixiao.testing import tablegen
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sys
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -14,9 +13,7 @@ from jixiao.core.model import AmountUnit, BudgetLine, Evaluation, EvaluationKind
 from jixiao.core.values import Direction, MeasureKind
 from jixiao.ingest.loader import load_any
 from jixiao.ingest.table import read_table
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-import tablegen
+from jixiao.testing import tablegen
 
 D = Decimal
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -19,9 +18,7 @@ from jixiao.ingest.framework_file import resolve_framework
 from jixiao.ingest.grid import CellValue, Grid, Unreadable
 from jixiao.ingest.layout import read_layout
 from jixiao.ingest.table import read_table
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-import tablegen
+from jixiao.testing import tablegen
 
 WORDS = [
     "三级指标", "一级指标", "二级指标", "年度指标值", "实际完成值", "完成值", "分值", "权重", "得分", "自评得分",

@@ -20,13 +20,6 @@ from jixiao.web.accounts.models import ApiToken
 from jixiao.web.evaluations import services
 from tests.web.world import World
 
-try:
-    from jixiao.reports import render  # noqa: F401
-
-    HAVE_REPORTS = True
-except ImportError:  # pragma: no cover - the reports module is part of the package
-    HAVE_REPORTS = False
-
 
 def _api(world: World, persona: str) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens[persona]}")
@@ -209,7 +202,6 @@ def test_refusals_are_explained_in_chinese(world: World) -> None:
     assert any(e["path"] == "query.state" and "draft" in e["message"] for e in bad.json()["errors"])
 
 
-@pytest.mark.skipif(not HAVE_REPORTS, reason="报告模块未安装")
 def test_reports_download_as_files_of_the_asked_format(world: World) -> None:
     pk = world.evaluations["submitted_a"].pk
     client = _api(world, "reviewer")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, expect, sync_playwright
 
 from jixiao.web.evaluations import demo
 from jixiao.web.evaluations.models import Evaluation
@@ -44,16 +45,9 @@ UNIT = "东湖区教育体育局"  # the demo's clean draft: tianbao fills in, f
 SEED_UNIT_CODE = "360102001"  # the seed's unit: a draft with a P0 finding
 COMMENT = "“校舍维修改造面积”实际完成值与竣工验收单（7980 平方米）不符，请核实后重新提交。"
 
-try:
-    from playwright.sync_api import Page, expect, sync_playwright
-
-    PLAYWRIGHT = True
-except ImportError:  # pragma: no cover - depends on the machine
-    PLAYWRIGHT = False
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not PLAYWRIGHT, reason="未安装 Playwright：.venv/bin/pip install playwright==1.65.2"),
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(), reason=f"未找到浏览器 {CHROMIUM}：apt-get install chromium（或设 JIXIAO_CHROMIUM）"
     ),

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from jixiao.testing import tablegen
 from jixiao.web.evaluations.models import AuditAction
-from tests.fixtures import tablegen
 from tests.web.world import World
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "donghu-2021.yaml"
