@@ -16,6 +16,7 @@ import time
 from jixiao.core.checks import check
 from jixiao.core.scoring import score
 from jixiao.ingest.framework_file import builtin_frameworks
+from jixiao.testing.build import core_build
 from jixiao.testing.synthetic import FIFTY, evaluation
 
 
@@ -25,6 +26,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2021)
     args = parser.parse_args()
 
+    print(f"核心模块：{core_build()}")
     subject = evaluation(random.Random(args.seed), "某区城市管理局", 2021, None, FIFTY)
     framework = builtin_frameworks()["dept-generic-2020"]
     card = score(subject, framework)

@@ -18,13 +18,12 @@ import random
 import resource
 import time
 from collections import Counter
-from pathlib import Path
 
-from jixiao.core import scoring
 from jixiao.core.checks import check
 from jixiao.core.model import Evaluation
 from jixiao.core.scoring import score
 from jixiao.ingest.framework_file import builtin_frameworks
+from jixiao.testing.build import core_build
 from jixiao.testing.synthetic import evaluation
 
 PROJECTS_PER_UNIT = 20
@@ -41,14 +40,6 @@ def generate(units: int, seed: int) -> list[Evaluation]:
     return made
 
 
-def build() -> str:
-    """Which build of the core runs: the compiled wheel (JIXIAO_COMPILE=1) or the Python sources."""
-    where = Path(scoring.__file__)
-    if where.suffix != ".py":
-        return f"已编译（mypyc，{where.name}）"
-    return f"源码（{where.name}）"
-
-
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
@@ -60,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
 
     frameworks = builtin_frameworks()
-    print(f"核心模块：{build()}")
+    print(f"核心模块：{core_build()}")
     started = time.perf_counter()
     evaluations = generate(args.units, args.seed)
     generated = time.perf_counter() - started

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pickle
 import random
+from pathlib import Path
 
+from jixiao.core import scoring
 from jixiao.core.checks import check
 from jixiao.core.model import Evaluation, EvaluationKind
 from jixiao.core.scoring import score
 from jixiao.ingest.framework_file import builtin_frameworks
+from jixiao.testing.build import core_build
 from jixiao.testing.synthetic import evaluation
 
 
@@ -58,3 +61,9 @@ def test_scorecards_and_findings_travel_between_processes() -> None:
     copied = pickle.loads(pickle.dumps(findings))
     assert copied == findings
     assert [finding.message for finding in copied] == [finding.message for finding in findings]
+
+
+def test_benchmarks_say_which_build_they_measured() -> None:
+    described = core_build()
+    assert Path(scoring.__file__ or "").name in described
+    assert described.startswith("源码" if (scoring.__file__ or "").endswith(".py") else "已编译")

@@ -1,7 +1,7 @@
 """The seed's unit (examples/donghu-2021.yaml): what a careful reviewer notices in its report.
 
-domain.md §2: spending exceeds the adjusted budget by 32.14 with zero balance and no stated
-source; 基本支出 exceeds its budget by 32.14 (21.7%); the satisfaction value has no evidence.
+docs/field.md#seed: 32.14 spent above the full-year budget with nothing carried over and no
+source named, the same 32.14 (21.7%) above the 基本支出 line, a satisfaction figure with no survey.
 The stated 102.2% is 1496.62 ÷ 1464.48 = 102.19…% rounded to 0.1, so it is right.
 """
 

@@ -174,7 +174,7 @@ def framework_and_evaluation(draw: st.DrawFn) -> tuple[Framework, Evaluation]:
     return framework, draw(evaluations(framework))
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(framework_and_evaluation())
 def test_total_stays_within_zero_and_the_framework_total(case: tuple[Framework, Evaluation]) -> None:
     framework, evaluation = case
@@ -187,7 +187,7 @@ def test_total_stays_within_zero_and_the_framework_total(case: tuple[Framework, 
         assert D(0) <= line.score <= line.weight, line.path
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(framework_and_evaluation())
 def test_grade_is_the_band_of_the_rounded_total(case: tuple[Framework, Evaluation]) -> None:
     framework, evaluation = case
@@ -199,7 +199,7 @@ def test_grade_is_the_band_of_the_rounded_total(case: tuple[Framework, Evaluatio
     assert low <= card.total and (high is None or card.total < high)
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(framework_and_evaluation())
 def test_scores_are_decimals_with_at_most_two_places(case: tuple[Framework, Evaluation]) -> None:
     framework, evaluation = case
@@ -219,7 +219,7 @@ def test_grade_for_any_total_is_consistent_with_the_bands(total: D, framework: F
     assert band[0] <= total and (band[1] is None or total < band[1])
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(framework_and_evaluation(), st.lists(st.decimals(min_value=0, max_value=60, places=1), min_size=1, max_size=8))
 def test_blocks_are_capped_when_the_units_weights_overshoot(
     case: tuple[Framework, Evaluation], weights: list[D]

@@ -1,4 +1,4 @@
-"""Survey statistics checked against hand computation (domain.md §6)."""
+"""Survey statistics checked against hand computation (docs/field.md#surveys)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading the messy strings real tables carry (domain.md §4)."""
+"""Reading the messy strings real tables carry (docs/field.md#table)."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ submits again → the head signs → the reviewer approves and publishes → an 
 finds the result on the portal and downloads the report (.docx).
 
 A screenshot of each step goes to test-artifacts/browser/ (gitignored): look at them. Skipped,
-with the reason, where Playwright or the browser is missing (``pip install playwright==1.65.2``,
-``apt-get install chromium``; no browser download).
+with the reason, where the browser is missing (``apt-get install chromium``; Playwright itself is a
+dev dependency and drives that browser, no download).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A respondent answers the survey on a phone (375 × 812) in a real browser; then the preparer
 reads the results and prints the posters. Screenshots go to test-artifacts/surveys/ (look at
-them). Skipped, with the reason, where Playwright or Chromium is missing."""
+them). Skipped, with the reason, where Chromium is missing."""
 
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ import pytest
 
 from jixiao.web.surveys.models import Response
 from tests.web.surveys_world import bulk_answer, open_survey
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, PLAYWRIGHT
+from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.web.world import build_world
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "surveys"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not PLAYWRIGHT, reason="未安装 Playwright：.venv/bin/pip install playwright==1.65.2"),
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(), reason=f"未找到浏览器 {CHROMIUM}：apt-get install chromium（或设 JIXIAO_CHROMIUM）"
     ),

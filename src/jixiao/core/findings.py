@@ -9,7 +9,7 @@ from jixiao.core.why import Deferred
 
 
 class Severity(Labelled):
-    """P0 blocks submission, P1 must be explained, P2 is advice (domain.md §5)."""
+    """P0 blocks submission, P1 must be explained, P2 is advice (docs/field.md#review)."""
 
     P0 = "P0", "阻断"
     P1 = "P1", "须说明"

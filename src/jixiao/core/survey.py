@@ -2,7 +2,7 @@
 
 Pure functions over answer counts, so results are always recomputed from the stored answers
 and never kept as a counter that could drift. The 5-point scale and the 1 / 0.8 / 0.6 / 0.4 /
-0.2 weights follow common practice in published self-evaluations (domain.md §6); there is no
+0.2 weights follow common practice in published self-evaluations (docs/field.md#surveys); there is no
 national sample-size rule, so the checker speaks of precision (the margin of error), not of a
 minimum count.
 """

@@ -2,7 +2,7 @@
 
 Each ``find_*`` function locates a block by its title row; each ``read_*`` function reads
 it through :class:`Reads`, which records where every figure came from and turns cells it
-cannot understand into import notes. domain.md §4 describes the layouts.
+cannot understand into import notes. docs/field.md#table describes the layouts.
 """
 
 from __future__ import annotations

@@ -168,7 +168,7 @@ class ScoreNote:
 
 @dataclass(frozen=True)
 class EvaluationSheet:
-    """The self-evaluation table (自评表) in the standard layout (domain.md §4)."""
+    """The self-evaluation table (自评表) in the standard layout (docs/field.md#table)."""
 
     title: str
     header: tuple[tuple[str, str], ...]  # (label, value) pairs: 部门名称, 主管部门 …

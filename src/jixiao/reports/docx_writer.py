@@ -1,4 +1,4 @@
-"""The report as .docx in the official document format (GB/T 9704-2012, domain.md §7).
+"""The report as .docx in the official document format (GB/T 9704-2012, docs/field.md#document-format).
 
 Page A4 with margins 37/35/28/26 mm; title 二号 方正小标宋简体; body 三号 仿宋_GB2312 with a
 two-character first-line indent; headings 黑体 / 楷体_GB2312 / 仿宋_GB2312 by level; fixed line

@@ -1,4 +1,4 @@
-"""The self-evaluation table (自评表) as .xlsx in the standard layout (domain.md §4).
+"""The self-evaluation table (自评表) as .xlsx in the standard layout (docs/field.md#table).
 
 Sheet 自评表: title, header block, budget block (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率
 | 得分), 年度总体目标 (预期目标 | 实际完成情况), indicators with merged 一级/二级 cells, 总分 and 等级.

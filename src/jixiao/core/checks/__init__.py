@@ -1,7 +1,7 @@
 """The checker (审核): what a careful reviewer would flag in a self-evaluation.
 
 ``check(evaluation, framework)`` is pure: no I/O, no Django. It implements the review rulebook
-of domain.md §5 as far as structured data allows, in five groups — arithmetic, plausibility,
+(docs/field.md#review) as far as structured data allows, in five groups — arithmetic, plausibility,
 indicator design, satisfaction and narrative — plus the importer's notes. Every finding has a
 stable code (docs/checks.md), a severity (P0 blocks submission, P1 must be explained, P2 is
 advice), a Chinese message with the figures involved, and the path of the field it concerns.

@@ -1,8 +1,8 @@
 """Arithmetic (算术核对, P0 mostly): figures that do not add up or are miscomputed.
 
-domain.md §5: parts that do not sum to the stated total; a grade outside its score band;
-weights that do not total the framework's; a stated execution rate or its score miscomputed;
-a score above its weight; budget splits (基本 + 项目, by source) that do not match totals.
+What the rulebook counts as arithmetic (docs/field.md#review-arithmetic): sums and splits of the
+budget, the stated execution rate and its score, scores against weights, the total against
+its grade band and the framework's total.
 
 A stated figure is compared at the precision it was printed with (四舍五入): "102.2" agrees
 with 102.19…%, "97.80" does not agree with 97.81% (it is 97.8086…% cut, not rounded).

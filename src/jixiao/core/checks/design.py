@@ -1,9 +1,9 @@
 """Indicator design (指标设置): how the unit wrote its indicators, and rule problems met scoring them.
 
-domain.md §5: a cost indicator written "≥"; a level-3 indicator in the wrong level-2 class;
-the same indicator under 产出 and 效益; vague targets (提高/改善/显著/有效) without unit or
-baseline; a multi-year total as the annual target; no 成本 or 时效 indicator (P2). The rule
-problems scoring met (:class:`jixiao.core.rules.Flag`) become findings here as well.
+The rulebook's design points (docs/field.md#review-design): cost indicators pointing the wrong
+way, indicators filed under the wrong class or twice, targets in words only or summed over
+several years, and required classes left out. The rule problems scoring met
+(:class:`jixiao.core.rules.Flag`) become findings here as well.
 """
 
 from __future__ import annotations

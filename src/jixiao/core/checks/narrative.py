@@ -1,8 +1,8 @@
 """Narrative (报告文字): what the report says against what the figures show, and clerical slips.
 
-domain.md §5: deviation without cause or remedy; "存在问题：暂无" next to deductions; problems
-without matching measures; contradictory dates; typos and placeholders ("错误!未定义书签").
-The seed report itself carries a doubled character: "我办办目前尚未建立…".
+The rulebook's narrative points (docs/field.md#review-narrative): deductions the text does not
+explain or answer with a measure, dates that contradict the year, and slips such as a doubled
+character (the seed report has "我办办", docs/field.md#seed) or a placeholder left in.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Plausibility (合理性, P1): figures that add up but do not make sense together.
 
-domain.md §5: every indicator at full marks; indicator achievement far ahead of money spent
-((S/90 − E/10) ÷ (S/90) > 5%); full marks although actual < target; points deducted although
-the target was met and no reason is given; execution < 80% with a score ≥ 90; actual above
-130% of target unexplained; spending above budget.
+The rulebook's plausibility points (docs/field.md#review-plausibility): scores the figures do
+not support (full marks everywhere, full marks for a missed target, deductions for a met one),
+indicator points running ahead of spending, a high total on low execution, actuals far above
+target without a word, and spending above the budget.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Satisfaction (满意度): a satisfaction figure needs a survey behind it.
 
-domain.md §5: scored with no survey (P0); "no complaints" as evidence (P1); no sample size or
-method (P2). The seed report scored satisfaction "as 80%" because no survey existed.
+docs/field.md#review-satisfaction: a figure without a survey blocks (P0), complaints records are
+no substitute (P1), a survey should say how many answered and how (P2). The seed report
+counted satisfaction as 80% with no survey at all (docs/field.md#seed).
 """
 
 from __future__ import annotations
