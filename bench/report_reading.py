@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/report_reading.py [--repeat 20] [--detail]
 
-Reads every labelled report in tests/fixtures/reports (docs/report-reading.md §七; the seed
+Reads every labelled report in src/jixiao/testing/reports (docs/report-reading.md §七; the seed
 only when ../shared is next to the repository), runs jixiao.ingest.report_text on its text and
 compares the distinct (field, value) pairs with the hand labels. Prints per report and overall:
 recall (labelled pairs found exactly), precision (extracted pairs that are labelled) and the
@@ -13,14 +13,10 @@ ran on them; `holdout: true`). Target for later: recall ≥ 95% exact.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 from jixiao.ingest.report_text import read_report_text
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
-import reportlabels
+from jixiao.testing import reportlabels
 
 
 def _pct(part: int, whole: int) -> str:

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-import reportlabels
+from jixiao.testing import reportlabels
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 KINDS = {"department", "project"}

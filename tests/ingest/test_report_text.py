@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from jixiao.ingest.report_outline import read_outline
 from jixiao.ingest.report_text import BudgetFigure, read_report_text
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-import reportlabels
+from jixiao.testing import reportlabels
 
 D = Decimal
 
