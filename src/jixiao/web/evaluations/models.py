@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from jixiao.core.labels import Labelled
 from jixiao.core.model import EvaluationKind
@@ -153,15 +154,21 @@ class AuditAction(Labelled):
 
 
 class AuditEvent(models.Model):
-    """Who did what when; ``changes`` maps each changed field path to [before, after]."""
+    """Who did what when; ``changes`` maps each changed field path to [before, after].
+
+    ``prev_hash`` and ``hash`` chain the events (docs/operations.md#audit-chain): only
+    ``services._audit`` writes them, and ``python -m jixiao.web verify_audit`` checks them.
+    """
 
     evaluation = models.ForeignKey(Evaluation, models.CASCADE, related_name="audit_events", verbose_name="自评")
     version_number = models.PositiveIntegerField("版本号", null=True, blank=True)
     actor = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人")
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     action = models.CharField("操作", max_length=20, choices=choices(AuditAction))
     changes = models.JSONField("修改内容", default=dict, blank=True)
     note = models.TextField("说明", blank=True)
+    prev_hash = models.CharField("上一条记录的哈希", max_length=64, default="", editable=False)
+    hash = models.CharField("本条记录的哈希", max_length=64, default="", editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "操作记录"
@@ -169,6 +176,22 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()}"
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit chain: the last event's hash and the number of events (one row).
+
+    Locked by every append, so the chain never forks; a deleted last event shows here.
+    """
+
+    last_hash = models.CharField("最后一条记录的哈希", max_length=64)
+    count = models.PositiveBigIntegerField("记录数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作记录链头"
+
+    def __str__(self) -> str:
+        return f"{self.count} 条，最后 {self.last_hash[:12]}…"
 
 
 class Evidence(models.Model):

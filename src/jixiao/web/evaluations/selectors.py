@@ -15,7 +15,8 @@ from django.http import Http404
 
 from jixiao.web.accounts.models import Role
 from jixiao.web.accounts.selectors import scope_of
-from jixiao.web.evaluations.models import AuditEvent, Evaluation, EvaluationVersion, Evidence
+from jixiao.web.evaluations import auditchain
+from jixiao.web.evaluations.models import AuditChainHead, AuditEvent, Evaluation, EvaluationVersion, Evidence
 from jixiao.web.evaluations.workflow import Action, State, allowed, possible
 
 
@@ -90,3 +91,12 @@ def history_of(evaluation: Evaluation) -> QuerySet[AuditEvent]:
 
 def evidence_of(version: EvaluationVersion) -> QuerySet[Evidence]:
     return Evidence.objects.filter(version=version).select_related("uploaded_by")
+
+
+def audit_chain_verdict() -> auditchain.Verdict:
+    """The audit chain checked from its first event to the head record (docs/operations.md#audit-chain)."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    events = AuditEvent.objects.order_by("pk").iterator(chunk_size=2000)
+    if head is None:
+        return auditchain.verify(events, auditchain.GENESIS, 0)
+    return auditchain.verify(events, head.last_hash, head.count)

@@ -9,12 +9,14 @@ Chinese message of a :class:`ServiceError`; they never write models themselves.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,7 +27,7 @@ from jixiao.reports.content import assumed_message
 from jixiao.reports.context import assumed_fields
 from jixiao.web.accounts.models import Role, Unit
 from jixiao.web.accounts.selectors import scope_of
-from jixiao.web.evaluations import engine, evidence
+from jixiao.web.evaluations import auditchain, engine, evidence
 from jixiao.web.evaluations.assessments import assess_document, invalid
 from jixiao.web.evaluations.documents import clone, diff
 from jixiao.web.evaluations.engine import Assessment, DocumentError
@@ -37,6 +39,7 @@ from jixiao.web.evaluations.errors import (
 )
 from jixiao.web.evaluations.models import (
     AuditAction,
+    AuditChainHead,
     AuditEvent,
     Evaluation,
     EvaluationVersion,
@@ -137,7 +140,7 @@ def _audit(
     note: str = "",
 ) -> AuditEvent:
     version = evaluation.current_version
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         evaluation=evaluation,
         version_number=version.number if version is not None else None,
         actor=by,
@@ -145,6 +148,28 @@ def _audit(
         changes=changes or {},
         note=note,
     )
+    return append_audit(event)
+
+
+def append_audit(event: AuditEvent) -> AuditEvent:
+    """Save ``event`` at the end of the hash chain (docs/operations.md#audit-chain).
+
+    The head row is locked for the rest of the transaction, so appends happen one at a time.
+    """
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head, _ = AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": auditchain.GENESIS})
+        # The stored JSON is what is hashed: normalise it the way the database gives it back.
+        event.changes = json.loads(json.dumps(event.changes, cls=DjangoJSONEncoder))
+        event.at = timezone.now()
+        event.prev_hash = head.last_hash
+        event.hash = auditchain.digest(head.last_hash, auditchain.fields_of(event))
+        event.save()
+        head.last_hash = event.hash
+        head.count += 1
+        head.save(update_fields=["last_hash", "count"])
+    return event
 
 
 # --- frameworks --------------------------------------------------------------------------------
