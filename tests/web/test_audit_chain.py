@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 
 import pytest
 from django.core.management import call_command
@@ -21,7 +22,7 @@ def test_every_event_carries_the_hash_of_the_one_before(world: World) -> None:
     events = _events()
     assert len(events) >= 10  # the world walks evaluations through every state
     assert events[0].prev_hash == auditchain.GENESIS
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash and len(after.hash) == 64
     head = AuditChainHead.objects.get(pk=1)
     assert (head.count, head.last_hash) == (len(events), events[-1].hash)
