@@ -78,13 +78,17 @@ def test_r01_unmet_equality_target_scored_below_its_proportion() -> None:
     assert paths(findings, Code.DEVIATION_NOTE_MISSING) == ["indicators[5].deviation_note"]
 
 
-def test_r01_sums_and_grade_agree_and_satisfaction_lacks_a_survey() -> None:
+def test_r01_sums_and_grade_agree_and_satisfaction_evidence_is_asked_for_once() -> None:
     findings = run(r01())
     found = codes(findings)
     assert Code.SCORE_SUM_MISMATCH not in found  # 10 + 86 = 96
     assert Code.GRADE_MISMATCH not in found
     assert Code.EXECUTION_RATE_WRONG not in found
-    assert paths(findings, Code.SATISFACTION_WITHOUT_SURVEY) == ["indicators[7].actual", "indicators[8].actual"]
+    # The table says nothing about how satisfaction was measured: unknown, not "no survey".
+    assert Code.SATISFACTION_WITHOUT_SURVEY not in found
+    [unknown] = [f for f in findings if f.code == Code.SATISFACTION_EVIDENCE_UNKNOWN]
+    assert (unknown.severity, unknown.path) == (Severity.P1, "indicators[7].actual")
+    assert "“学生满意度”填报实际完成值“100%”" in unknown.message and "“家长满意度”" in unknown.message
     assert paths(findings, Code.TARGET_VAGUE) == ["indicators[4].target"]
 
 

@@ -26,10 +26,55 @@ def test_satisfaction_scored_without_a_survey_is_p0() -> None:
     assert "未开展问卷调查" in finding.message
 
 
-def test_satisfaction_with_no_evidence_recorded_is_p0_and_asks_for_it() -> None:
+def test_satisfaction_with_nothing_said_about_its_source_is_one_p1_asking_for_the_evidence() -> None:
+    # A 自评表 has no column for the source: silence is "unknown", not "no survey".
     ev = replace(clean_project(), satisfaction=Satisfaction())
+    assert ev.satisfaction.source is SatisfactionSource.UNKNOWN
+    found = run(ev)
+    assert Code.SATISFACTION_WITHOUT_SURVEY not in codes(found)
+    finding = only(found, Code.SATISFACTION_EVIDENCE_UNKNOWN)
+    assert finding.severity is Severity.P1
+    assert finding.path == "indicators[5].actual"
+    assert "“学员满意度”填报实际完成值“92%”" in finding.message
+    assert "请提供满意度调查依据" in finding.message
+
+
+def test_unknown_source_is_reported_once_for_several_satisfaction_indicators() -> None:
+    ev = replace(clean_project(), satisfaction=Satisfaction())
+    extra = replace(ev.indicators[5], name="家长满意度")
+    ev = replace(ev, indicators=(*ev.indicators, extra))
+    finding = only(run(ev), Code.SATISFACTION_EVIDENCE_UNKNOWN)
+    assert "“学员满意度”" in finding.message and "“家长满意度”" in finding.message
+
+
+def test_unknown_source_without_any_claimed_value_is_quiet() -> None:
+    ev = replace(
+        clean_project(),
+        indicators=clean_project().indicators[:5],
+        satisfaction=Satisfaction(source=SatisfactionSource.UNKNOWN),
+    )
+    found = codes(run(ev))
+    assert Code.SATISFACTION_EVIDENCE_UNKNOWN not in found and Code.SATISFACTION_WITHOUT_SURVEY not in found
+
+
+def test_unknown_source_whose_method_says_it_was_estimated_is_a_stated_none() -> None:
+    for said in ("按80%估计", "未开展满意度调查", "无调查，经综合分析确定"):
+        ev = replace(clean_project(), satisfaction=Satisfaction(method=said))
+        finding = only(run(ev), Code.SATISFACTION_WITHOUT_SURVEY)
+        assert finding.severity is Severity.P0, said
+        assert said in finding.message
+    ev = replace(clean_project(), satisfaction=Satisfaction(method="无记名问卷调查"))
+    assert Code.SATISFACTION_WITHOUT_SURVEY not in codes(run(ev))
+
+
+def test_stated_none_is_one_p0_naming_every_satisfaction_indicator() -> None:
+    ev = with_satisfaction(source=SatisfactionSource.NONE, sample_size=None, method="")
+    extra = replace(ev.indicators[5], name="家长满意度")
+    ev = replace(ev, indicators=(*ev.indicators, extra))
     finding = only(run(ev), Code.SATISFACTION_WITHOUT_SURVEY)
-    assert "未提供问卷调查等依据" in finding.message
+    assert finding.severity is Severity.P0
+    assert "“学员满意度”" in finding.message and "“家长满意度”" in finding.message
+    assert "单位说明未开展调查" in finding.message
 
 
 def test_satisfaction_value_without_an_indicator_or_survey_is_p0() -> None:

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from jixiao.cli import app
 from jixiao.core.framework import Framework
-from jixiao.core.model import Evaluation, Staffing, Stated
+from jixiao.core.model import Evaluation, SatisfactionSource, Staffing, Stated
 from jixiao.core.scoring import Scorecard, score
 from jixiao.reports import render
 from jixiao.reports.content import AssumedValuesError, build_content
@@ -246,3 +246,21 @@ def test_the_review_copy_marks_assumed_values(review_docx: str) -> None:
     assert "≥6842户（假设值）" in review_docx and "≥90%（假设值）" in review_docx
     assert "全部15项指标的年度指标值、分值和“文明创建点位台账建立情况”的评价得分是假设值" in review_docx
     assert "评价得分为假设值。" in review_docx
+
+
+def test_a_report_never_claims_a_survey_nobody_mentioned() -> None:
+    """Satisfaction source unknown: the figure is given plainly, with no word on a survey either way."""
+    evaluation = replace(
+        clean_project(), satisfaction=replace(clean_project().satisfaction, source=SatisfactionSource.UNKNOWN)
+    )
+    card = score(evaluation, framework())
+    text = build_content(evaluation, card, framework=framework()).plain_text()
+    assert "服务对象满意度为92%。" in text
+    assert "开展了服务对象满意度调查" not in text and "未开展服务对象满意度" not in text
+    for source, said in (
+        (SatisfactionSource.NONE, "未开展服务对象满意度问卷调查"),
+        (SatisfactionSource.SURVEY, "开展了服务对象满意度调查"),
+    ):
+        stated = replace(evaluation, satisfaction=replace(evaluation.satisfaction, source=source))
+        text = build_content(stated, score(stated, framework()), framework=framework()).plain_text()
+        assert said in text and "服务对象满意度为92%。" not in text

@@ -40,9 +40,16 @@ class Tier(Labelled):
 
 
 class SatisfactionSource(Labelled):
+    """How the satisfaction figure was measured (docs/checks.md#satisfaction-source).
+
+    ``UNKNOWN`` is what a form says when it says nothing: a 自评表 has no column for it, so
+    silence is not a stated absence of a survey.
+    """
+
     SURVEY = "survey", "问卷调查"
-    NONE = "none", "无调查"  # the figure is estimated or assumed
+    NONE = "none", "无调查"  # the unit says there was none: the figure is estimated or assumed
     OTHER = "other", "其他来源"  # complaint records, hearings and the like
+    UNKNOWN = "unknown", "未说明"  # nothing said either way
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +165,7 @@ class Satisfaction:
     """Where the satisfaction figure comes from (满意度及其依据)."""
 
     value: Decimal | None = None  # percent
-    source: SatisfactionSource = SatisfactionSource.NONE
+    source: SatisfactionSource = SatisfactionSource.UNKNOWN
     sample_size: int | None = None
     method: str = ""
 

@@ -38,7 +38,12 @@ TIER_ALIASES = {tier.label: tier.value for tier in Tier} | {
     "部分达成": "partial",
     "未达成": "not_achieved",
 }
-SOURCE_ALIASES = {"问卷": "survey", "问卷调查": "survey", "调查": "survey", "无": "none", "其他": "other"}
+SOURCE_ALIASES = {
+    "问卷": "survey", "问卷调查": "survey", "调查": "survey", "满意度调查": "survey",
+    "无": "none", "无调查": "none", "未调查": "none", "未开展调查": "none", "估计": "none", "假定": "none",
+    "其他": "other", "其他来源": "other",
+    "未说明": "unknown", "不详": "unknown", "未知": "unknown",
+}  # fmt: skip
 UNIT_ALIASES = {"wan": "万元", "yuan": "元"}
 MEASURE_FIELDS = ("target", "actual")
 

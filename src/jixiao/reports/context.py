@@ -346,7 +346,9 @@ def _flags(e: Evaluation, card: Scorecard) -> dict[str, bool]:
         "adopts_computed": not stated_total_differs(e, card),
         "has_assumed": any(indicator.assumed for indicator in e.indicators),
         "survey": e.satisfaction.source is SatisfactionSource.SURVEY,
-        "no_survey": e.satisfaction.source is not SatisfactionSource.SURVEY,
+        # A stated "none" or another source; "unknown" claims neither (docs/checks.md#satisfaction-source).
+        "no_survey": e.satisfaction.source in (SatisfactionSource.NONE, SatisfactionSource.OTHER),
+        "survey_unknown": e.satisfaction.source is SatisfactionSource.UNKNOWN,
         "has_indicators": bool(e.indicators),
         "has_by_nature": any(line.adjusted is not None for line in b.by_nature),
         "has_by_source": any(line.adjusted is not None for line in b.by_source),

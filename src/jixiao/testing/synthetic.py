@@ -38,6 +38,8 @@ from jixiao.ingest.framework_file import builtin_frameworks
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 TIERS = (Tier.ACHIEVED, Tier.ACHIEVED, Tier.ACHIEVED, Tier.PARTIAL, Tier.NOT_ACHIEVED)
+#: The sources a synthetic unit states (never "unknown": a synthetic file always says which).
+_SOURCES = (SatisfactionSource.SURVEY, SatisfactionSource.NONE, SatisfactionSource.OTHER)
 
 
 def money(rng: random.Random, low: int, high: int) -> Decimal:
@@ -208,7 +210,7 @@ def evaluation(
     money_ = budget(rng, department)
     made = indicators(rng, year, *weights)
     value = made[-1].actual.value
-    source = rng.choices(list(SatisfactionSource), weights=(8, 1, 1))[0]
+    source = rng.choices(_SOURCES, weights=(8, 1, 1))[0]
     subject = Evaluation(
         kind=EvaluationKind.DEPARTMENT if department else EvaluationKind.PROJECT,
         year=year,

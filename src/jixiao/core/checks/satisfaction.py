@@ -1,8 +1,10 @@
 """Satisfaction (满意度): a satisfaction figure needs a survey behind it.
 
-docs/field.md#review-satisfaction: a figure without a survey blocks (P0), complaints records are
-no substitute (P1), a survey should say how many answered and how (P2). The seed report
-counted satisfaction as 80% with no survey at all (docs/field.md#seed).
+docs/field.md#review-satisfaction: a figure with a *stated* absence of a survey blocks (P0),
+complaints records are no substitute (P1), a survey should say how many answered and how (P2).
+The seed report counted satisfaction as 80% with no survey at all (docs/field.md#seed). A form
+that says nothing about the source (a 自评表 has no column for it) is asked for the evidence (P1),
+once per evaluation: docs/checks.md#satisfaction-source.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ PRECISION_POINTS: Final = 5
 #: From this many answers the Wilson half-width is below z ÷ (2√n) ≤ 5 points whatever the share,
 #: so the interval need not be computed (n ≥ (1.96 ÷ 0.1)² ≈ 384.1).
 _ALWAYS_PRECISE: Final = 385
+#: Words by which a unit says, without choosing "none", that its figure was estimated, not surveyed.
+_STATED_NONE: Final = re.compile(
+    r"(?:未|没有|尚未)[^，。；,;]{0,8}调查|无(?!记名)[^，。；,;]{0,4}调查|估计|估算|推算|假定|假设|综合分析"
+)
 _COMPLAINTS: Final = re.compile(r"(?:无|没有|未收到|未接到|未发生|零)[^，。；,;]{0,6}(?:投诉|信访|举报)|零投诉")
 
 
@@ -43,8 +49,12 @@ class SatisfactionChecks:
         ctx = self.ctx
         satisfaction = ctx.evaluation.satisfaction
         scored = [view for view in self.views if not view.indicator.actual.is_blank]
-        if satisfaction.source is SatisfactionSource.NONE:
+        if satisfaction.source is SatisfactionSource.NONE or (
+            satisfaction.source is SatisfactionSource.UNKNOWN and _STATED_NONE.search(satisfaction.method)
+        ):
             self._no_survey(scored)
+        elif satisfaction.source is SatisfactionSource.UNKNOWN:
+            self._unknown(scored)
         elif satisfaction.source is SatisfactionSource.OTHER:
             found = _COMPLAINTS.search(satisfaction.method)
             if found is not None:
@@ -95,26 +105,47 @@ class SatisfactionChecks:
         )
 
     def _no_survey(self, scored: list[IndicatorView]) -> None:
+        """A claimed value with a stated absence of a survey: one P0, naming every such indicator."""
         ctx = self.ctx
         satisfaction = ctx.evaluation.satisfaction
         said = satisfaction.method.strip()
-        basis = f"单位说明：{said}" if said else "未提供问卷调查等依据，如调查方式、有效问卷份数"
-        for view in scored:
-            ctx.add(
-                Code.SATISFACTION_WITHOUT_SURVEY,
-                Severity.P0,
-                f"满意度无调查依据：{quoted(view.indicator.name)}填报实际完成值{quoted(view.indicator.actual.text)}，"
-                f"但满意度来源为“{satisfaction.source.label}”（{basis}）；"
-                "应开展服务对象满意度调查，或说明该项不予计分",
-                f"{view.path}.actual",
+        basis = f"单位说明：{said}" if said else "单位说明未开展调查"
+        if scored:
+            claimed = "、".join(
+                f"{quoted(view.indicator.name)}填报实际完成值{quoted(view.indicator.actual.text)}" for view in scored
             )
-        if not scored and satisfaction.value is not None:
-            ctx.add(
-                Code.SATISFACTION_WITHOUT_SURVEY,
-                Severity.P0,
-                f"满意度无调查依据：填报满意度 {fmt(satisfaction.value)}%，但满意度来源为“无调查”（{basis}）",
-                "satisfaction.value",
+            path = f"{scored[0].path}.actual"
+        elif satisfaction.value is not None:
+            claimed, path = f"填报满意度 {fmt(satisfaction.value)}%", "satisfaction.value"
+        else:
+            return
+        ctx.add(
+            Code.SATISFACTION_WITHOUT_SURVEY,
+            Severity.P0,
+            f"满意度无调查依据：{claimed}，但满意度来源为“{SatisfactionSource.NONE.label}”（{basis}）；"
+            "应开展服务对象满意度调查，或说明该项不予计分",
+            path,
+        )
+
+    def _unknown(self, scored: list[IndicatorView]) -> None:
+        """A claimed value and nothing said about how it was measured: ask for the evidence, once."""
+        satisfaction = self.ctx.evaluation.satisfaction
+        if scored:
+            claimed = "、".join(
+                f"{quoted(view.indicator.name)}填报实际完成值{quoted(view.indicator.actual.text)}" for view in scored
             )
+            path = f"{scored[0].path}.actual"
+        elif satisfaction.value is not None:
+            claimed, path = f"填报满意度 {fmt(satisfaction.value)}%", "satisfaction.value"
+        else:
+            return
+        self.ctx.add(
+            Code.SATISFACTION_EVIDENCE_UNKNOWN,
+            Severity.P1,
+            f"满意度来源未说明：{claimed}，但未说明满意度如何取得；请提供满意度调查依据（调查方式、调查对象、有效问卷份数），"
+            "未开展调查的应如实说明",
+            path,
+        )
 
     def _value_agrees(self, scored: list[IndicatorView]) -> None:
         """The satisfaction block and the single satisfaction indicator must say the same."""
