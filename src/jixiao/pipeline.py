@@ -24,10 +24,25 @@ from jixiao.core.checks import check
 from jixiao.core.findings import Finding, Severity
 from jixiao.core.framework import Framework
 from jixiao.core.model import Evaluation, EvaluationKind
+from jixiao.core.numbers import to_decimal
 from jixiao.core.scoring import Scorecard, score
+from jixiao.core.targets import check_declaration, check_monitoring, lights_for
+from jixiao.core.targets.monitoring import LightRules, with_targets
 from jixiao.ingest.errors import InputError
+from jixiao.ingest.evaluation_file import parse_evaluation
 from jixiao.ingest.framework_file import resolve_framework
-from jixiao.ingest.loader import SUFFIXES, load_any
+from jixiao.ingest.loader import EVALUATION_SUFFIXES, SUFFIXES, load_any
+from jixiao.ingest.targets_file import (
+    DECLARATION_SCHEMA,
+    LIBRARY_SCHEMA,
+    MONITORING_SCHEMA,
+    parse_declaration,
+    parse_library,
+    parse_monitoring,
+    referenced,
+    schema_of,
+)
+from jixiao.ingest.textfile import load_data
 
 #: The framework an evaluation gets when neither the command line nor the file names one.
 DEFAULT_FRAMEWORKS = {
@@ -50,6 +65,10 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     #: set only for an internal error (a bug, not bad input): shown with --debug
     traceback: str = ""
+    #: what the file is: "evaluation", "declaration" (绩效目标申报), "monitoring" (运行监控) or "library"
+    document: str = "evaluation"
+    #: one line about a declaration or monitoring report (its title, or its lights)
+    summary: str = ""
 
     @property
     def internal_error(self) -> bool:
@@ -60,7 +79,14 @@ def evaluate_file(path: str | Path, framework_ref: str | None = None, *, run_che
     """Load, score and (unless ``run_checks`` is false) check one file. Never raises."""
     file = str(path)
     try:
-        evaluation = load_any(Path(path))
+        if Path(path).suffix.lower() in EVALUATION_SUFFIXES:
+            data = load_data(Path(path))
+            schema = schema_of(data)
+            if schema and not schema.startswith("jixiao/evaluation"):
+                return targets_file_result(data, schema, Path(path))
+            evaluation = parse_evaluation(data, file)
+        else:
+            evaluation = load_any(Path(path))
         framework = choose_framework(evaluation, framework_ref, Path(path))
         card = score(evaluation, framework)
         findings = check(evaluation, framework, card) if run_checks else ()
@@ -77,6 +103,67 @@ def evaluate_file(path: str | Path, framework_ref: str | None = None, *, run_che
         scorecard=card,
         findings=findings,
     )
+
+
+def targets_file_result(data: Any, schema: str, path: Path) -> FileResult:
+    """A declaration, monitoring report or indicator library, checked (docs/targets.md#files).
+
+    A declaration may name its ``library`` (file path); a monitoring report may name its approved
+    ``declaration`` (inline or a file path) and its bureau's ``rules``. Raises InputError.
+    """
+    file = str(path)
+    if schema == DECLARATION_SCHEMA:
+        declaration = parse_declaration(data, file)
+        library: tuple[Any, ...] = ()
+        if isinstance(data.get("library"), str):
+            raw, where = referenced(data, "library", path)
+            library = parse_library(raw, where)
+        findings = check_declaration(declaration, library)
+        summary = f"绩效目标申报：{declaration.unit} · {declaration.year} 年度 · {declaration.title}"
+        return FileResult(file, ok=True, findings=findings, document="declaration", summary=summary)
+    if schema == MONITORING_SCHEMA:
+        report = parse_monitoring(data, file)
+        approved = None
+        if data.get("declaration") is not None:
+            raw, where = referenced(data, "declaration", path)
+            approved = parse_declaration(raw, where)
+        rules = _light_rules(data.get("rules"), file)
+        findings = check_monitoring(report, approved, rules)
+        lights = lights_for(with_targets(report, approved) if approved else report, rules)
+        execution = "—" if lights.execution_rate is None else f"{lights.execution_rate}%"
+        summary = (
+            f"运行监控：{report.unit} · {report.project or '部门整体'} · {report.round or f'1—{report.month}月'}　"
+            f"执行率 {execution}，序时进度 {lights.pace}%　预算{lights.budget.label}、目标{lights.target.label}、"
+            f"综合{lights.overall.label}"
+        )
+        return FileResult(file, ok=True, findings=findings, document="monitoring", summary=summary)
+    if schema == LIBRARY_SCHEMA:
+        entries = parse_library(data, file)
+        return FileResult(file, ok=True, document="library", summary=f"指标库：{len(entries)} 项指标")
+    raise InputError(
+        f"不认识的 schema“{schema}”：应为 {DECLARATION_SCHEMA}、{MONITORING_SCHEMA} 或 {LIBRARY_SCHEMA}；"
+        "自评数据文件不写 schema 或写 jixiao/evaluation@1",
+        file=file,
+        location="schema",
+    )
+
+
+def _light_rules(raw: Any, file: str) -> LightRules | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InputError("应为键值对（对象）", file=file, location="rules")
+    values: dict[str, Any] = {}
+    for key in ("red_lag", "yellow_lag", "blue_ahead"):
+        if key in raw:
+            number = to_decimal(raw[key])
+            if number is None:
+                raise InputError("应为数字（百分点）", file=file, location=f"rules.{key}")
+            values[key] = number
+    unknown = set(raw) - {"red_lag", "yellow_lag", "blue_ahead"}
+    if unknown:
+        raise InputError(f"未知字段：{'、'.join(sorted(map(str, unknown)))}", file=file, location="rules")
+    return LightRules(**values)
 
 
 def internal_error(file: str, error: BaseException) -> FileResult:
@@ -219,6 +306,7 @@ def check_json(results: Iterable[FileResult]) -> dict[str, Any]:
             {
                 "file": result.file,
                 "ok": result.ok,
+                "document": result.document,
                 "error": result.error,
                 "findings": [finding.as_dict() for finding in result.findings],
             }

@@ -103,6 +103,8 @@ def _print_findings(result: FileResult, out: Console) -> None:
     head.append(result.file, style="bold")
     if card is not None:
         head.append(f"　总分 {fmt(card.total)} 分 · {card.grade}", style="dim")
+    if result.summary:
+        head.append(f"　{result.summary}", style="dim")
     if not result.findings:
         head.append("　无审核意见", style="green")
     out.print(head)
