@@ -301,15 +301,17 @@ def scorecard_json(card: Scorecard) -> dict[str, Any]:
 
 def check_json(results: Iterable[FileResult]) -> dict[str, Any]:
     """``jixiao check --json``: one entry per file, findings as code/severity/message/path."""
-    return {
-        "results": [
-            {
-                "file": result.file,
-                "ok": result.ok,
-                "document": result.document,
-                "error": result.error,
-                "findings": [finding.as_dict() for finding in result.findings],
-            }
-            for result in results
-        ]
+    return {"results": [_result_json(result) for result in results]}
+
+
+def _result_json(result: FileResult) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "file": result.file,
+        "ok": result.ok,
+        "error": result.error,
+        "findings": [finding.as_dict() for finding in result.findings],
     }
+    if result.document != "evaluation":  # declarations, monitoring reports, libraries (docs/targets.md#files)
+        data["document"] = result.document
+        data["summary"] = result.summary
+    return data
