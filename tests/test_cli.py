@@ -217,7 +217,7 @@ BAD_INPUTS = {
     ),
     "unknown-kind": ("kind.yaml", "kind: 部门\u0020整体\nyear: 2021\nunit: {name: 某单位}\n", "kind"),
     "invalid-json": ("bad.json", '{"kind": "项目", "year": 2021,', "JSON 格式错误"),
-    "unsupported-type": ("notes.txt", "随便写的", "不支持的文件类型"),
+    "unsupported-type": ("notes.md", "随便写的", "不支持的文件类型"),
 }
 
 

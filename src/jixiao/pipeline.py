@@ -31,7 +31,8 @@ from jixiao.core.targets.monitoring import LightRules, with_targets
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.evaluation_file import parse_evaluation
 from jixiao.ingest.framework_file import resolve_framework
-from jixiao.ingest.loader import EVALUATION_SUFFIXES, SUFFIXES, load_any
+from jixiao.ingest.loader import EVALUATION_SUFFIXES, REPORT_SUFFIXES, WALKED_SUFFIXES, load_any
+from jixiao.ingest.report import ReportResult, read_report
 from jixiao.ingest.targets_file import (
     DECLARATION_SCHEMA,
     LIBRARY_SCHEMA,
@@ -69,6 +70,8 @@ class FileResult:
     document: str = "evaluation"
     #: one line about a declaration or monitoring report (its title, or its lights)
     summary: str = ""
+    #: for a written report (.txt/.docx/.pdf): its text, outline and every value read with its place
+    report: ReportResult | None = None
 
     @property
     def internal_error(self) -> bool:
@@ -78,6 +81,7 @@ class FileResult:
 def evaluate_file(path: str | Path, framework_ref: str | None = None, *, run_checks: bool = True) -> FileResult:
     """Load, score and (unless ``run_checks`` is false) check one file. Never raises."""
     file = str(path)
+    report: ReportResult | None = None
     try:
         if Path(path).suffix.lower() in EVALUATION_SUFFIXES:
             data = load_data(Path(path))
@@ -85,11 +89,21 @@ def evaluate_file(path: str | Path, framework_ref: str | None = None, *, run_che
             if schema and not schema.startswith("jixiao/evaluation"):
                 return targets_file_result(data, schema, Path(path))
             evaluation = parse_evaluation(data, file)
+        elif Path(path).suffix.lower() in REPORT_SUFFIXES:
+            from jixiao.ingest.report_checks import report_findings
+
+            report = read_report(Path(path))
+            evaluation = report.evaluation
         else:
             evaluation = load_any(Path(path))
         framework = choose_framework(evaluation, framework_ref, Path(path))
         card = score(evaluation, framework)
-        findings = check(evaluation, framework, card) if run_checks else ()
+        if not run_checks:
+            findings: tuple[Finding, ...] = ()
+        elif report is not None:
+            findings = report_findings(report, framework, card)
+        else:
+            findings = check(evaluation, framework, card)
     except InputError as error:
         located = error if error.file else error.with_file(file)
         return FileResult(file=file, ok=False, error=str(located))
@@ -102,6 +116,7 @@ def evaluate_file(path: str | Path, framework_ref: str | None = None, *, run_che
         framework_id=framework.id,
         scorecard=card,
         findings=findings,
+        report=report,
     )
 
 
@@ -229,7 +244,7 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileRes
         if path.is_dir():
             found = sorted(_walk(path))
             if not found:
-                names = "、".join(sorted(SUFFIXES))
+                names = "、".join(sorted(WALKED_SUFFIXES))
                 problems.append(FileResult(str(path), ok=False, error=f"{path}：目录中没有可检查的文件（{names}）"))
         elif path.exists():
             found = [path]
@@ -250,7 +265,7 @@ def _walk(root: Path) -> Iterable[Path]:
         for name in names:
             if name.startswith((".", "~$")):
                 continue
-            if Path(name).suffix.lower() in SUFFIXES:
+            if Path(name).suffix.lower() in WALKED_SUFFIXES:
                 yield Path(folder) / name
 
 

@@ -55,6 +55,9 @@ def print_scorecard(result: FileResult) -> None:
     out.print(lines)
     rate = f"{fmt(card.execution_rate)}%" if card.execution_rate is not None else "无法计算（缺少全年预算数或执行数）"
     out.print(Text(f"总分 {fmt(card.total)} 分　等级 {card.grade}　预算执行率 {rate}", style="bold"))
+    if _text_only_report(result):
+        out.print(Text("这是文字报告，正文中没有指标表：产出、效益、满意度指标没有目标值和分值，不能计分，"
+                       "总分只含可由预算数字计算的部分", style="yellow"))  # fmt: skip
     stated = evaluation.stated
     if stated.total is not None or stated.grade:
         claimed = "，".join(
@@ -97,11 +100,19 @@ def print_check(results: Sequence[FileResult], debug: bool) -> None:
     )
 
 
+def _text_only_report(result: FileResult) -> bool:
+    return result.report is not None and not result.report.table_read
+
+
 def _print_findings(result: FileResult, out: Console) -> None:
     card = result.scorecard
     head = Text.assemble(("✓ " if not result.findings else "● ", "green" if not result.findings else "bold"))
     head.append(result.file, style="bold")
-    if card is not None:
+    stated = result.evaluation.stated if result.evaluation is not None else None
+    if _text_only_report(result) and stated is not None:
+        said = f"{fmt(stated.total)} 分" if stated.total is not None else "未写得分"
+        head.append(f"　报告自评 {said}{' · ' + stated.grade if stated.grade else ''}", style="dim")
+    elif card is not None:
         head.append(f"　总分 {fmt(card.total)} 分 · {card.grade}", style="dim")
     if result.summary:
         head.append(f"　{result.summary}", style="dim")
@@ -123,6 +134,8 @@ def _finding_text(finding: Finding) -> Text:
     text.append(f"  {finding.message}")
     if finding.path:
         text.append(f"  〔{finding.path}〕", style="dim")
+    if finding.source:
+        text.append(f"\n      出处：{finding.source}", style="dim")
     return text
 
 

@@ -79,3 +79,6 @@ class Code(StrEnum):
     SIGN_OFF_DATE_EARLY = "SIGN_OFF_DATE_EARLY"
     # --- import (导入) -------------------------------------------------------------------
     IMPORT_UNREADABLE = "IMPORT_UNREADABLE"
+    # --- written reports (自评报告，docs/report-reading.md#report-checks) ---------------------
+    REPORT_NO_FIGURES = "REPORT_NO_FIGURES"
+    REPORT_PARTLY_UNREAD = "REPORT_PARTLY_UNREAD"

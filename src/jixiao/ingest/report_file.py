@@ -1,0 +1,277 @@
+"""A written self-evaluation report (.txt, .docx, text PDF) → its text, its tables and what could not be read.
+
+The report reader (jixiao.ingest.report_text) works on plain text; this module gets that text
+out of the three file types units send (docs/report-reading.md#report-files):
+
+- .txt: UTF-8 or GB18030;
+- .docx: the body in order, paragraph by paragraph, with tracked changes read as if accepted;
+  each table becomes a grid for the table importer and, flattened with "｜" between cells, a
+  line of the text so that its figures are read as well;
+- PDF: the text layer, page by page (pdfminer.six); the lines of a paragraph that the page
+  wrapped are joined again. A page without text but with an image is a scanned page: it is
+  reported, not read (no OCR).
+
+Anything the reader had to leave out (scanned pages, images, tracked changes) is listed in
+``unread`` in Chinese; a file that cannot be opened at all (password, damage, no text) raises
+:class:`InputError` saying what was found.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.grid import Grid
+from jixiao.ingest.limits import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, MiB
+from jixiao.ingest.textfile import decode, read_bytes
+
+REPORT_SUFFIXES = {".txt", ".docx", ".pdf"}
+#: Pages read from a PDF at most; a self-evaluation report is rarely over 30.
+MAX_PDF_PAGES = 200
+#: An embedded image above this many bytes is named in the notes (it may hold a scanned table).
+BIG_IMAGE_BYTES = 5 * MiB
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+# A space the PDF layout put between a Chinese character and a number or letter ("2021 年").
+_LAYOUT_SPACE = re.compile(rf"(?<=[{_CJK}])[ \u00a0]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%.])[ \u00a0]+(?=[{_CJK}])")
+_PARAGRAPH_ENDS = ("。", "；", "：", "！", "？", ":", ";")
+_CONTINUATION = frozenset("，。、；：）)%％")
+_ONLY_QUOTES = re.compile(r"[\s“”‘’\"']+")
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """The text of a report file and what the reader could not read in it."""
+
+    file: str
+    format: str  # "txt", "docx" or "pdf"
+    text: str
+    tables: tuple[Grid, ...] = ()
+    unread: tuple[str, ...] = ()  # Chinese: what was found but not read (scanned pages, images …)
+    pages: int | None = None  # PDF pages
+
+
+def read_report_file(path: str | Path) -> ReportDocument:
+    """The text of a .txt, .docx or PDF report; raises :class:`InputError` (Chinese) when unreadable."""
+    source = Path(path)
+    file = str(source)
+    suffix = source.suffix.lower()
+    data = read_bytes(source, MAX_FILE_BYTES)
+    if not data:
+        raise InputError("文件为空（0 字节），没有可读的内容", file=file)
+    if suffix == ".txt":
+        return ReportDocument(file, "txt", _tidy(decode(data, file)))
+    if suffix == ".docx":
+        return _read_docx(source, data, file)
+    if suffix == ".pdf":
+        return _read_pdf(data, file)
+    raise InputError(f"不支持的报告文件类型“{suffix or '无扩展名'}”，可读取 .txt、.docx、.pdf", file=file)
+
+
+def _tidy(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+# --- .docx ---------------------------------------------------------------------------------
+
+
+def _check_docx_archive(source: Path, data: bytes, file: str) -> None:
+    if data.startswith(_OLE_MAGIC):
+        raise InputError("这是设置了打开密码的 Word 文件，或旧版 Word（.doc）文件：无法读取其中的文字；"
+                         "请取消密码，或在 Word 中另存为 .docx 后再导入", file=file)  # fmt: skip
+    if not data.startswith(b"PK"):
+        raise InputError("不是有效的 Word 文件（.docx 应为 zip 压缩包）：文件可能已损坏，或由其他格式改名而来；"
+                         "请在 Word 中另存为 .docx 后再导入", file=file)  # fmt: skip
+    try:
+        with zipfile.ZipFile(source) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise InputError("Word 文件已损坏，无法解压，没有读到任何文字；请在 Word 中打开并另存为 .docx 后再导入",
+                         file=file) from None  # fmt: skip
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise InputError("Word 文件已加密，无法读取其中的文字；请取消密码保护后再导入", file=file)
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputError(f"解压后大小 {unpacked / MiB:.0f} MB 超过上限 {MAX_UNPACKED_BYTES / MiB:.0f} MB"
+                         "（疑似压缩炸弹），已拒绝；请删除无关图片后再导入", file=file)  # fmt: skip
+    if "word/document.xml" not in {info.filename for info in infos}:
+        raise InputError("压缩包中没有 Word 正文（word/document.xml），不是 .docx 文件；"
+                         "请在 Word 中另存为 .docx 后再导入", file=file)  # fmt: skip
+
+
+def _read_docx(source: Path, data: bytes, file: str) -> ReportDocument:
+    _check_docx_archive(source, data, file)
+    import docx  # python-docx, only for .docx reports
+
+    try:
+        document = docx.Document(str(source))
+    except Exception as error:  # python-docx raises several kinds for a broken package
+        raise InputError(f"Word 文件已损坏，无法打开（{type(error).__name__}），没有读到任何文字；"
+                         "请在 Word 中打开并另存为 .docx 后再导入", file=file) from None  # fmt: skip
+    from docx.table import Table
+
+    lines: list[str] = []
+    tables: list[Grid] = []
+    inserted = deleted = 0
+    for child in document.element.body.iterchildren():
+        if child.tag == f"{_W}tbl":
+            table = Table(child, document)
+            rows = [[cell.text.strip() for cell in _unique_cells(row)] for row in table.rows]
+            tables.append(Grid.from_rows(f"表{len(tables) + 1}", rows))
+            lines.extend("｜".join(cell for cell in row if cell) for row in rows if any(row))
+            continue
+        inserted += sum(1 for _ in child.iter(f"{_W}ins"))
+        deleted += sum(1 for _ in child.iter(f"{_W}del"))
+        for paragraph in child.iter(f"{_W}p"):
+            lines.append(_paragraph_text(paragraph))
+    unread = _docx_notes(document, inserted, deleted)
+    return ReportDocument(file, "docx", "\n".join(lines), tuple(tables), tuple(unread))
+
+
+def _unique_cells(row: Any) -> list[Any]:
+    """A merged cell is returned once per grid column it spans: keep it once."""
+    cells: list[Any] = []
+    for cell in row.cells:
+        if not cells or cell._tc is not cells[-1]._tc:
+            cells.append(cell)
+    return cells
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    """The paragraph as if every tracked change were accepted: inserted text in, deleted text out."""
+    parts: list[str] = []
+    for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br"):
+        if node.tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{_W}tab":
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _docx_notes(document: Any, inserted: int, deleted: int) -> list[str]:
+    notes: list[str] = []
+    if inserted or deleted:
+        notes.append(f"文件中有未接受的修订（插入 {inserted} 处、删除 {deleted} 处）："
+                     "按接受全部修订后的文字读取，请确认这是定稿")  # fmt: skip
+    # Images the body refers to (the package's thumbnail is not part of the text).
+    images = [rel.target_part for rel in document.part.rels.values()
+              if not rel.is_external and rel.reltype.endswith("/image")]  # fmt: skip
+    if images:
+        big = [part for part in images if len(part.blob) > BIG_IMAGE_BYTES]
+        size = f"，其中 {len(big)} 张大于 {BIG_IMAGE_BYTES // MiB} MB（最大 {max(len(p.blob) for p in big) / MiB:.1f} MB）" \
+            if big else ""  # fmt: skip
+        notes.append(f"文件中有 {len(images)} 张图片{size}：图片中的文字和表格没有读取（不做文字识别），"
+                     "如其中有预算或指标数字，请以文字或表格形式提供")  # fmt: skip
+    return notes
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+
+def _read_pdf(data: bytes, file: str) -> ReportDocument:
+    from io import BytesIO
+
+    from pdfminer.layout import LAParams, LTFigure, LTImage, LTTextContainer
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.pdfpage import PDFPage
+
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise InputError("不是有效的 PDF 文件（缺少 PDF 文件头）：文件可能已损坏，或由其他格式改名而来", file=file)
+    params = LAParams()
+    pages_text: list[str] = []
+    scanned: list[int] = []
+    empty: list[int] = []
+    try:
+        from pdfminer.converter import PDFPageAggregator
+        from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+
+        manager = PDFResourceManager()
+        device = PDFPageAggregator(manager, laparams=params)
+        interpreter = PDFPageInterpreter(manager, device)
+        count = 0
+        for number, page in enumerate(PDFPage.get_pages(BytesIO(data), maxpages=MAX_PDF_PAGES), start=1):
+            count = number
+            interpreter.process_page(page)
+            layout = device.get_result()
+            boxes = [item for item in layout if isinstance(item, LTTextContainer)]
+            text = "\n".join(_rejoin([line for box in boxes for line in _box_paragraphs(box)]))
+            if text.strip():
+                pages_text.append(text)
+            elif any(isinstance(item, LTImage | LTFigure) for item in layout):
+                scanned.append(number)
+            else:
+                empty.append(number)
+    except PDFPasswordIncorrect:
+        raise InputError("PDF 文件设置了打开密码，无法读取其中的文字；请提供未加密的 PDF", file=file) from None
+    except PDFEncryptionError as error:
+        raise InputError(f"PDF 文件已加密（{error}），无法读取其中的文字；请提供未加密的 PDF", file=file) from None
+    except (PDFSyntaxError, Exception) as error:  # a damaged PDF raises many kinds of error
+        if isinstance(error, InputError):
+            raise
+        read = f"已读到 {len(pages_text)} 页文字后" if pages_text else "没有读到任何文字"
+        raise InputError(f"PDF 文件已损坏或结构异常，{read}无法继续（{type(error).__name__}）；"
+                         "请重新导出 PDF 或提供 Word 版本", file=file) from None  # fmt: skip
+    if count == 0:
+        raise InputError("PDF 文件中没有页面，没有可读的内容", file=file)
+    if not pages_text:
+        what = f"全部 {count} 页都是扫描图像" if len(scanned) == count else \
+            f"{count} 页中 {len(scanned)} 页是扫描图像、{len(empty)} 页为空白"  # fmt: skip
+        raise InputError(f"PDF 没有文字层：{what}，jixiao 不做文字识别（OCR），读不到任何文字；"
+                         "请提供 Word 版本或可复制文字的 PDF", file=file)  # fmt: skip
+    unread = []
+    if scanned:
+        unread.append(f"PDF 共 {count} 页，第 {_pages(scanned)} 页是扫描图像（没有文字层），其中的文字没有读取"
+                      "（不做文字识别）；其余页已读取")  # fmt: skip
+    if count >= MAX_PDF_PAGES:
+        unread.append(f"只读取了前 {MAX_PDF_PAGES} 页")
+    return ReportDocument(file, "pdf", "\n".join(pages_text), (), tuple(unread), count)
+
+
+def _pages(numbers: list[int]) -> str:
+    return "、".join(str(n) for n in numbers[:10]) + ("等" if len(numbers) > 10 else "")
+
+
+def _rejoin(paragraphs: list[str]) -> list[str]:
+    """A paragraph split between two boxes (around a quotation mark in another font): a number
+    does not end a paragraph, and punctuation does not start one."""
+    joined: list[str] = []
+    for paragraph in paragraphs:
+        if joined and (joined[-1][-1:].isdigit() or paragraph.lstrip()[:1] in _CONTINUATION):
+            joined[-1] += paragraph.strip()
+        else:
+            joined.append(paragraph)
+    return joined
+
+
+def _box_paragraphs(box: Any) -> list[str]:
+    """The paragraphs of a text box: wrapped lines joined; a line that stops short of the
+    box's right edge, or a line that starts indented, ends or starts a paragraph."""
+    from pdfminer.layout import LTTextLine
+
+    lines = [line for line in box if isinstance(line, LTTextLine)]
+    paragraphs: list[str] = []
+    current = ""
+    for i, line in enumerate(lines):
+        text = line.get_text().rstrip("\n")
+        height = max(line.height, 1.0)
+        indented = i > 0 and line.x0 > box.x0 + height
+        if indented and current:
+            paragraphs.append(current)
+            current = ""
+        current += text.strip() if current else text.rstrip()
+        short = line.x1 < box.x1 - 1.5 * height
+        if short and (text.rstrip().endswith(_PARAGRAPH_ENDS) or line.width < 0.75 * box.width):
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    # Quotation marks set in a Latin font come out as boxes of their own, away from their text.
+    return [_LAYOUT_SPACE.sub("", p) for p in paragraphs if p.strip() and not _ONLY_QUOTES.fullmatch(p)]
