@@ -37,16 +37,18 @@ PACKAGE_OF_MODULE = {"jixiao.__main__": "cli", "jixiao": "root"}
 ALLOWED["root"] = frozenset()
 
 #: Libraries that belong to one package only.
-OWNED_LIBRARIES = {
-    "rich": "cli",
-    "typer": "cli",
-    "django": "web",
-    "ninja": "web",
-    "axes": "web",
-    "django_htmx": "web",
-    "docx": "reports",
-    "matplotlib": "reports",
-    "PIL": "reports",
+OWNED_LIBRARIES: dict[str, frozenset[str]] = {
+    "rich": frozenset({"cli"}),
+    "typer": frozenset({"cli"}),
+    "django": frozenset({"web"}),
+    "ninja": frozenset({"web"}),
+    "axes": frozenset({"web"}),
+    "django_htmx": frozenset({"web"}),
+    # writing reports; reading written reports (jixiao.ingest.report_file); test files made from text
+    "docx": frozenset({"reports", "ingest", "testing"}),
+    "pdfminer": frozenset({"ingest"}),
+    "matplotlib": frozenset({"reports"}),
+    "PIL": frozenset({"reports"}),
 }
 
 #: Libraries the core must never import (pure signatures, no I/O libraries), and outer layers.
@@ -150,7 +152,9 @@ def test_libraries_stay_in_the_package_that_owns_them() -> None:
     for path in source_modules():
         module = module_name(path)
         own = package_of(module)
-        wrong = sorted(name for name in imported_names(path) if OWNED_LIBRARIES.get(name.split(".")[0], own) != own)
+        wrong = sorted(
+            name for name in imported_names(path) if own not in OWNED_LIBRARIES.get(name.split(".")[0], {own})
+        )
         if wrong:
             offences[module] = wrong
     assert offences == {}

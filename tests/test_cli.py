@@ -135,7 +135,8 @@ def test_check_the_example_blocks_on_satisfaction_without_a_survey() -> None:
     assert (entry["file"], entry["ok"], entry["error"]) == (str(EXAMPLE), True, None)
     blocking = [f for f in entry["findings"] if f["severity"] == "P0"]
     assert any("满意度" in f["message"] for f in blocking), entry["findings"]
-    assert all(set(f) == {"code", "severity", "message", "path"} for f in entry["findings"])
+    assert all({"code", "severity", "message", "path"} <= set(f) <= {"code", "severity", "message", "path", "source"}
+               for f in entry["findings"])  # fmt: skip
 
 
 def test_check_human_output_groups_findings_and_summarises() -> None:

@@ -314,6 +314,15 @@ def scorecard_json(card: Scorecard) -> dict[str, Any]:
     }
 
 
+def _finding_json(finding: Finding) -> dict[str, str]:
+    """code/severity/message/path, and ``source`` where the value came from when known
+    (a table's cell, a report's sentence)."""
+    entry = finding.as_dict()
+    if finding.source:
+        entry["source"] = finding.source
+    return entry
+
+
 def check_json(results: Iterable[FileResult]) -> dict[str, Any]:
     """``jixiao check --json``: one entry per file, findings as code/severity/message/path."""
     return {"results": [_result_json(result) for result in results]}
@@ -324,7 +333,7 @@ def _result_json(result: FileResult) -> dict[str, Any]:
         "file": result.file,
         "ok": result.ok,
         "error": result.error,
-        "findings": [finding.as_dict() for finding in result.findings],
+        "findings": [_finding_json(finding) for finding in result.findings],
     }
     if result.document != "evaluation":  # declarations, monitoring reports, libraries (docs/targets.md#files)
         data["document"] = result.document

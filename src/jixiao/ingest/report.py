@@ -10,7 +10,7 @@ Tables of a .docx that the table importer recognises add their indicators and fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -109,7 +109,7 @@ def _money_unit(figures: tuple[BudgetFigure, ...]) -> AmountUnit:
 def _in_unit(figure: BudgetFigure | None, unit: AmountUnit) -> Decimal | None:
     if figure is None:
         return None
-    if figure.unit == unit.value or figure.unit == "%":
+    if figure.unit in (unit.value, "%"):
         return figure.value
     return figure.value * 10000 if unit is AmountUnit.YUAN else figure.value / 10000
 
@@ -129,30 +129,7 @@ def to_evaluation(text: str, reading: ReportReading, facts: ReportFacts, documen
         if value is not None:
             sources.setdefault(path, cite(text, value.where))
 
-    initial = take("budget.initial", "budget.initial")
-    adjusted = take("budget.adjusted", "budget.adjusted")
-    executed = take("budget.executed", "budget.executed")
-    carryover = take("budget.carryover", "budget.carryover")
-    rate = _best(figures, "budget.execution_rate")
-    if rate is not None:
-        sources["stated.execution_rate"] = cite(text, rate.where)
-    nature: list[BudgetLine] = []
-    for key, name in (("basic", "基本支出"), ("project", "项目支出")):
-        line_adjusted = take(f"budget.adjusted.{key}", f"budget.by_nature[{len(nature)}].adjusted")
-        line_executed = take(f"budget.executed.{key}", f"budget.by_nature[{len(nature)}].executed")
-        if line_adjusted is not None or line_executed is not None:
-            nature.append(BudgetLine(name, adjusted=line_adjusted, executed=line_executed))
-    by_source: list[BudgetLine] = []
-    seen: set[tuple[str, Decimal]] = set()
-    for figure in figures:
-        if figure.field != "budget.source" or (figure.name or "", figure.value) in seen:
-            continue
-        seen.add((figure.name or "", figure.value))
-        sources[f"budget.by_source[{len(by_source)}].adjusted"] = cite(text, figure.where)
-        by_source.append(BudgetLine(figure.name or "其他资金", adjusted=_in_unit(figure, unit)))
-    budget = Budget(unit=unit, initial=initial, adjusted=adjusted, executed=executed, carryover=carryover,
-                    by_nature=tuple(nature), by_source=tuple(by_source))  # fmt: skip
-
+    budget, rate = _budget(figures, unit, take, lambda path, where: sources.__setitem__(path, cite(text, where)))
     staffing = Staffing(
         authorized=facts.authorized.value if facts.authorized else None,
         actual=facts.actual.value if facts.actual else None,
@@ -215,6 +192,36 @@ def to_evaluation(text: str, reading: ReportReading, facts: ReportFacts, documen
         sign_off=SignOff(signed_on=signed),
         sources=tuple(sources.items()),
     )
+
+
+def _budget(figures: tuple[BudgetFigure, ...], unit: AmountUnit, take: Callable[[str, str], Decimal | None],
+            place: Callable[[str, Where], None]) -> tuple[Budget, BudgetFigure | None]:  # fmt: skip
+    """The budget the figures state, and the stated execution rate."""
+    initial = take("budget.initial", "budget.initial")
+    adjusted = take("budget.adjusted", "budget.adjusted")
+    executed = take("budget.executed", "budget.executed")
+    carryover = take("budget.carryover", "budget.carryover")
+    rate = _best(figures, "budget.execution_rate")
+    if rate is not None:
+        place("stated.execution_rate", rate.where)
+    nature: list[BudgetLine] = []
+    for key, name in (("basic", "基本支出"), ("project", "项目支出")):
+        line_adjusted = take(f"budget.adjusted.{key}", f"budget.by_nature[{len(nature)}].adjusted")
+        line_executed = take(f"budget.executed.{key}", f"budget.by_nature[{len(nature)}].executed")
+        if line_adjusted is not None or line_executed is not None:
+            nature.append(BudgetLine(name, adjusted=line_adjusted, executed=line_executed))
+    by_source: list[BudgetLine] = []
+    seen: set[tuple[str, Decimal]] = set()
+    for figure in figures:
+        if figure.field != "budget.source" or (figure.name or "", figure.value) in seen:
+            continue
+        seen.add((figure.name or "", figure.value))
+        place(f"budget.by_source[{len(by_source)}].adjusted", figure.where)
+        by_source.append(BudgetLine(figure.name or "其他资金", adjusted=_in_unit(figure, unit)))
+    budget = Budget(unit=unit, initial=initial, adjusted=adjusted, executed=executed, carryover=carryover,
+                    by_nature=tuple(nature), by_source=tuple(by_source))  # fmt: skip
+
+    return budget, rate
 
 
 def _year(facts: ReportFacts) -> int:

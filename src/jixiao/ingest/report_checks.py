@@ -61,8 +61,8 @@ def _no_figures(report: ReportResult) -> Finding | None:
     return Finding(
         code=Code.REPORT_NO_FIGURES.value,
         severity=Severity.P0,
-        text=(f"报告中没有可识别的预算数字、执行率、满意度或自评得分（共读到 {size} 个字、{headings} 个标题）："
-              "无法审核；请确认这是绩效自评报告，预算和执行数字以“××万元”写在正文或表格中"),  # fmt: skip
+        text=f"报告中没有可识别的预算数字、执行率、满意度或自评得分（共读到 {size} 个字、{headings} 个标题）："
+        "无法审核；请确认这是绩效自评报告，预算和执行数字以“××万元”写在正文或表格中",
         path="budget",
     )
 

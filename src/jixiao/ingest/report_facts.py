@@ -17,7 +17,8 @@ from typing import Generic, TypeVar
 from jixiao.ingest.report_outline import Outline, Span
 from jixiao.ingest.report_text import Where
 
-T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+V = TypeVar("V")
 
 _SURE = Decimal("0.9")
 _LIKELY = Decimal("0.8")
@@ -39,6 +40,12 @@ _GRADE = re.compile(
     r"(?![a-z\u4e00-\u9fff]{2})"
 )
 _PERCENT_VALUE = re.compile(rf"(?P<op>[≥>＞不低于达到为按是]*)\s*(?P<num>{_NUM})\s*[%％]")
+_DEPARTMENT = re.compile(r"部门整体|单位整体|部门（单位）整体|整体支出")
+# Where the unit's name ends in a title: "…办公室部门整体支出绩效自评报告", "…局2023年…项目绩效自评报告".
+_TITLE_TAIL = re.compile(
+    r"(?:20\d\d年度?)?(?:部门（单位）|部门|单位)?整体支出|(?:20\d\d年度?)?[^，。]{0,30}?项目?(?:支出)?绩效自评"
+)
+_RANK = {"assumed": 4, "survey": 3, "unstated": 2, "survey_claimed": 1, "target": 1}
 _SURVEY_WORDS = ("问卷", "调查", "测评", "回访")
 _NO_SURVEY = re.compile(r"(?:未|尚未|没有|无)[^。；]{0,12}(?:调查|问卷|测评)")
 _ASSUMED = re.compile(rf"按\s*{_NUM}\s*[%％]|综合分析|估算|估计|预估|视同")
@@ -57,10 +64,10 @@ _PROBLEM_WORDS = ("问题", "不足")
 
 
 @dataclass(frozen=True)
-class Extracted(Generic[T]):
+class Extracted(Generic[T_co]):
     """One value read from the text, with the words it stands in and where."""
 
-    value: T
+    value: T_co
     printed: str
     where: Where
     confidence: Decimal
@@ -126,8 +133,8 @@ def sentence_span(text: str, start: int, end: int) -> Span:
     return Span(left, right)
 
 
-def _extract(outline: Outline, text: str, match: re.Match[str], group: int | str, value: T,
-             confidence: Decimal = _SURE) -> Extracted[T]:  # fmt: skip
+def _extract(outline: Outline, text: str, match: re.Match[str], group: int | str, value: V,
+             confidence: Decimal = _SURE) -> Extracted[V]:  # fmt: skip
     start, end = match.span(group) if match.group(group) is not None else match.span()
     return Extracted(value, text[start:end], where_at(outline, start, end), confidence)
 
@@ -161,7 +168,7 @@ def read_facts(text: str, outline: Outline) -> ReportFacts:
         title=title,
         unit=_unit(text, outline, title),
         year=_year(text, outline, head_end),
-        kind="department" if re.search(r"部门整体|单位整体|部门（单位）整体|整体支出", title or text[:300]) else "project",
+        kind="department" if _DEPARTMENT.search(title or text[:300]) else "project",
         authorized=_int(text, outline, _AUTHORIZED),
         actual=_int(text, outline, _ACTUAL),
         hired=_int(text, outline, _HIRED),
@@ -174,14 +181,14 @@ def read_facts(text: str, outline: Outline) -> ReportFacts:
         stated_score=_score(text, outline),
         stated_grade=_grade(text, outline),
         problems=tuple(_section_paragraphs(text, outline, _PROBLEM_WORDS, _MEASURE_WORDS)),
-        measures=tuple(_section_paragraphs(text, outline, _MEASURE_WORDS, ())),
+        measures=tuple(_section_paragraphs(text, outline, _MEASURE_WORDS, _PROBLEM_WORDS)),
         publication=_publication(text, outline),
         signature_date=_signature(text, outline),
     )
 
 
 def _unit(text: str, outline: Outline, title: str) -> Extracted[str] | None:
-    cut = re.search(r"(?:20\d\d年度?)?(?:部门（单位）|部门|单位)?整体支出|(?:20\d\d年度?)?[^，。]{0,30}?项目?(?:支出)?绩效自评", title)
+    cut = _TITLE_TAIL.search(title)
     if title and cut and cut.start() > 1:
         name = title[: cut.start()].strip(" 　（(")
         start = text.find(name[:6]) if name else -1
@@ -245,26 +252,30 @@ def _satisfaction(text: str, outline: Outline) -> Extracted[SatisfactionFact] | 
         target_only = bool(percent and re.search(r"[≥>＞]|不低于", percent["op"]))
         sample = _SAMPLE.search(sentence)
         size = int(sample[1] or sample[2]) if sample else None
-        if _NO_SURVEY.search(sentence) and (value is not None or _ASSUMED.search(sentence)):
-            how = "assumed"
-        elif value is not None and _ASSUMED.search(sentence) and not size:
-            how = "assumed"
-        elif size or (value is not None and _has(sentence, _SURVEY_WORDS) and not _NO_SURVEY.search(sentence)):
-            how = "survey"
-        elif _has(sentence, _SURVEY_WORDS) and not _NO_SURVEY.search(sentence) and value is None:
-            how = "survey_claimed"
-        elif value is not None:
-            how = "target" if target_only else "unstated"
-        else:
+        how = _how(sentence, value, size, target_only)
+        if how is None:
             continue
-        fact = SatisfactionFact(value if not target_only else value, how, size, target_only)
-        rank = {"assumed": 4, "survey": 3, "unstated": 2, "survey_claimed": 1, "target": 1}[how]
+        fact = SatisfactionFact(value, how, size, target_only)
         extracted = Extracted(fact, sentence, where_at(outline, span.start, span.end), _LIKELY)
-        if best is None or rank > {"assumed": 4, "survey": 3, "unstated": 2, "survey_claimed": 1, "target": 1}[
-            best.value.how
-        ]:
+        if best is None or _RANK[how] > _RANK[best.value.how]:
             best = extracted
     return best
+
+
+def _how(sentence: str, value: Decimal | None, size: int | None, target_only: bool) -> str | None:
+    """How a satisfaction figure was obtained (docs/report-reading.md §四)."""
+    denied = _NO_SURVEY.search(sentence) is not None
+    assumed = _ASSUMED.search(sentence) is not None
+    if (denied and (value is not None or assumed)) or (value is not None and assumed and not size):
+        return "assumed"
+    surveyed = _has(sentence, _SURVEY_WORDS) and not denied
+    if size or (value is not None and surveyed):
+        return "survey"
+    if surveyed:
+        return "survey_claimed"
+    if value is not None:
+        return "target" if target_only else "unstated"
+    return None
 
 
 def _has(words: str, choices: tuple[str, ...]) -> bool:
@@ -294,22 +305,20 @@ def _grade(text: str, outline: Outline) -> Extracted[str] | None:
 
 
 def _section_paragraphs(text: str, outline: Outline, wanted: tuple[str, ...],
-                        unwanted: tuple[str, ...]) -> list[Extracted[str]]:  # fmt: skip
-    """Body paragraphs whose nearest heading names ``wanted`` words (and not ``unwanted``)."""
+                        other: tuple[str, ...]) -> list[Extracted[str]]:  # fmt: skip
+    """Body paragraphs under a heading that names ``wanted`` words. A heading naming both kinds
+    ("存在问题及改进措施") holds both: its sub-headings decide."""
     heading_at = {h.span.start: h for h in outline.headings}
     found: list[Extracted[str]] = []
-    current: tuple[int, bool] | None = None  # level of the heading that matched, and whether it matched
+    current: tuple[int, bool] | None = None  # level of the deciding heading, and whether it matched
     for paragraph in outline.paragraphs:
         heading = heading_at.get(paragraph.span.start)
         if heading is not None:
             title = heading.title
-            match = _has(title, wanted) and not (unwanted and _has(title, unwanted) and heading.level > 1)
-            if match and unwanted and _has(title, unwanted):
-                match = False  # "存在问题及改进措施" as one heading: its sub-headings decide
+            if _has(title, wanted):
+                current = (heading.level, not _has(title, other))
+            elif current is None or heading.level <= current[0]:
                 current = (heading.level, False)
-                continue
-            if current is None or heading.level <= current[0] or match:
-                current = (heading.level, match)
             continue
         if current and current[1]:
             body = text[paragraph.span.start : paragraph.span.end].strip()

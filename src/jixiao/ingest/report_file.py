@@ -165,8 +165,8 @@ def _docx_notes(document: Any, inserted: int, deleted: int) -> list[str]:
               if not rel.is_external and rel.reltype.endswith("/image")]  # fmt: skip
     if images:
         big = [part for part in images if len(part.blob) > BIG_IMAGE_BYTES]
-        size = f"，其中 {len(big)} 张大于 {BIG_IMAGE_BYTES // MiB} MB（最大 {max(len(p.blob) for p in big) / MiB:.1f} MB）" \
-            if big else ""  # fmt: skip
+        largest = max((len(part.blob) for part in big), default=0) / MiB
+        size = f"，其中 {len(big)} 张大于 {BIG_IMAGE_BYTES // MiB} MB（最大 {largest:.1f} MB）" if big else ""
         notes.append(f"文件中有 {len(images)} 张图片{size}：图片中的文字和表格没有读取（不做文字识别），"
                      "如其中有预算或指标数字，请以文字或表格形式提供")  # fmt: skip
     return notes
@@ -180,8 +180,8 @@ def _read_pdf(data: bytes, file: str) -> ReportDocument:
 
     from pdfminer.layout import LAParams, LTFigure, LTImage, LTTextContainer
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFSyntaxError
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise InputError("不是有效的 PDF 文件（缺少 PDF 文件头）：文件可能已损坏，或由其他格式改名而来", file=file)
