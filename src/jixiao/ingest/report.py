@@ -155,7 +155,7 @@ def to_evaluation(text: str, reading: ReportReading, facts: ReportFacts, documen
     if facts.satisfaction is not None:
         fact = facts.satisfaction.value
         source = {"survey": SatisfactionSource.SURVEY, "survey_claimed": SatisfactionSource.SURVEY,
-                  "assumed": SatisfactionSource.NONE}.get(fact.how, SatisfactionSource.OTHER)  # fmt: skip
+                  "assumed": SatisfactionSource.NONE}.get(fact.how, SatisfactionSource.UNKNOWN)  # fmt: skip
         value = None if fact.target_only else fact.value
         satisfaction = Satisfaction(value=value, source=source, sample_size=fact.sample_size,
                                     method=facts.satisfaction.printed)  # fmt: skip
