@@ -12,6 +12,8 @@ All per-indicator checks share one pass over the indicators (see
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from jixiao.core.checks import imports
 from jixiao.core.checks.arithmetic import Arithmetic
 from jixiao.core.checks.codes import Code
@@ -20,18 +22,26 @@ from jixiao.core.checks.design import Design
 from jixiao.core.checks.narrative import NarrativeChecks
 from jixiao.core.checks.plausibility import Plausibility
 from jixiao.core.checks.satisfaction import SatisfactionChecks
-from jixiao.core.findings import Finding
+from jixiao.core.findings import Finding, Severity
 from jixiao.core.framework import Framework
 from jixiao.core.model import Evaluation
+from jixiao.core.rectification import PriorItem, repeat_message, repeats
 from jixiao.core.scoring import Scorecard, score
 
 __all__ = ["Code", "check"]
 
 
-def check(evaluation: Evaluation, framework: Framework, scorecard: Scorecard | None = None) -> tuple[Finding, ...]:
+def check(
+    evaluation: Evaluation,
+    framework: Framework,
+    scorecard: Scorecard | None = None,
+    prior: Sequence[PriorItem] = (),
+) -> tuple[Finding, ...]:
     """Findings for ``evaluation`` under ``framework``, P0 first, then by field path.
 
-    ``scorecard`` is computed when not given; pass it when you already have it.
+    ``scorecard`` is computed when not given; pass it when you already have it. ``prior`` are last
+    year's rectification items of the unit (docs/results.md#rectification): a measure repeated
+    from an item not yet closed is reported.
     """
     card = scorecard if scorecard is not None else score(evaluation, framework)
     ctx = Context(evaluation, framework, card)
@@ -49,4 +59,6 @@ def check(evaluation: Evaluation, framework: Framework, scorecard: Scorecard | N
     satisfaction.finish()
     narrative.finish()
     imports.run(ctx)
+    for index, item in repeats(evaluation, prior):
+        ctx.add(Code.MEASURE_REPEATED_OPEN, Severity.P1, repeat_message(item), f"narrative.measures[{index}]")
     return ctx.result()

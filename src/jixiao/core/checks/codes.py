@@ -77,6 +77,8 @@ class Code(StrEnum):
     TYPO_DOUBLED_CHARACTER = "TYPO_DOUBLED_CHARACTER"
     PLACEHOLDER_LEFT = "PLACEHOLDER_LEFT"
     SIGN_OFF_DATE_EARLY = "SIGN_OFF_DATE_EARLY"
+    # --- rectification (整改) ------------------------------------------------------------
+    MEASURE_REPEATED_OPEN = "MEASURE_REPEATED_OPEN"
     # --- import (导入) -------------------------------------------------------------------
     IMPORT_UNREADABLE = "IMPORT_UNREADABLE"
     # --- written reports (自评报告，docs/report-reading.md#report-checks) ---------------------
