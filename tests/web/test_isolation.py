@@ -149,6 +149,9 @@ MATRIX: dict[str, list[Case]] = {
     "reviews:overview": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
     "reviews:export": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
     "reviews:review": [Case(ev("signed_a"), row(L, 403, 403, 404, 200, 404, 403))],
+    # The bureau's analytics: its reviewers and administrators (each sees its own bureau).
+    "results:analytics": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
+    "results:analytics_export": [Case(lambda w: {"chart": "grades"}, row(L, 403, 403, 403, 200, 200, 200))],
     "portal:index": [Case(none, row(302, 302, 302, 302, 302, 302, 302))],
     "portal:year": [Case(lambda w: {"year": w.evaluations["published_a"].year}, PUBLIC)],
     "portal:detail": [

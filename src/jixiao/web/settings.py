@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jixiao.web.reviews",
     "jixiao.web.portal",
     "jixiao.web.surveys",
+    "jixiao.web.results",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("jixiao.web.evaluations.urls")),
     path("", include("jixiao.web.surveys.urls")),
     path("review/", include("jixiao.web.reviews.urls")),
+    path("results/", include("jixiao.web.results.urls")),
     path("public/", include("jixiao.web.portal.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -12,11 +12,23 @@ from typing import Any
 
 from jixiao.core.findings import Finding
 from jixiao.core.model import EvaluationKind
+from jixiao.core.rectification import ItemState, PriorItem
 from jixiao.web.evaluations import engine
 from jixiao.web.evaluations.editor import label_for
 from jixiao.web.evaluations.engine import Assessment, DocumentError
 from jixiao.web.evaluations.errors import DocumentInvalid
 from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
+from jixiao.web.results.models import RectificationItem
+
+
+def prior_items(evaluation: Evaluation) -> tuple[PriorItem, ...]:
+    """Last year's rectification items of the evaluation's unit, as the checker reads them."""
+    if evaluation.unit_id is None:
+        return ()
+    found = RectificationItem.objects.filter(unit_id=evaluation.unit_id, year=evaluation.year - 1).values_list(
+        "problem", "measure", "state", "deadline"
+    )
+    return tuple(PriorItem(problem, measure, ItemState(state), deadline) for problem, measure, state, deadline in found)
 
 
 def invalid(reason: str, path: str = "") -> DocumentInvalid:
@@ -45,7 +57,7 @@ def assess_document(evaluation: Evaluation, document: Any) -> tuple[dict[str, An
         framework = engine.framework_of(evaluation.framework.yaml_text, str(evaluation.framework))
     except DocumentError as error:
         raise DocumentInvalid(f"评分标准“{evaluation.framework}”无效：{error}") from None
-    return engine.canonical(core), engine.assess(core, framework)
+    return engine.canonical(core), engine.assess(core, framework, prior_items(evaluation))
 
 
 @dataclass(frozen=True)
@@ -69,4 +81,4 @@ def assess_version(evaluation: Evaluation, version: EvaluationVersion, document:
     except DocumentError as error:
         where = f"{label_for(error.path)}：" if error.path else ""
         return VersionView(version, None, f"{where}{error.message}")
-    return VersionView(version, engine.assess(core, framework))
+    return VersionView(version, engine.assess(core, framework, prior_items(evaluation)))

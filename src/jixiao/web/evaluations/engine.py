@@ -9,6 +9,7 @@ their YAML, so an edited record is never served stale.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -18,6 +19,7 @@ from jixiao.core.checks import check
 from jixiao.core.findings import Finding, Severity
 from jixiao.core.framework import Framework
 from jixiao.core.model import Evaluation as CoreEvaluation
+from jixiao.core.rectification import PriorItem
 from jixiao.core.scoring import Scorecard, score
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.evaluation_file import parse_evaluation, to_data
@@ -76,9 +78,10 @@ def canonical(evaluation: CoreEvaluation) -> dict[str, Any]:
     return to_data(evaluation)
 
 
-def assess(evaluation: CoreEvaluation, framework: Framework) -> Assessment:
+def assess(evaluation: CoreEvaluation, framework: Framework, prior: Sequence[PriorItem] = ()) -> Assessment:
+    """Score and check; ``prior`` are last year's rectification items of the unit (docs/results.md#rectification)."""
     card = score(evaluation, framework)
-    return Assessment(evaluation, framework, card, check(evaluation, framework, card))
+    return Assessment(evaluation, framework, card, check(evaluation, framework, card, prior))
 
 
 def framework_of(yaml_text: str, name: str = "") -> Framework:

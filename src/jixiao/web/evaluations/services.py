@@ -47,6 +47,7 @@ from jixiao.web.evaluations.models import (
     FrameworkRecord,
 )
 from jixiao.web.evaluations.workflow import EDITABLE, RETURN_ROLE, TRANSITIONS, Action, State, allowed
+from jixiao.web.results.services import copy_tallies, tally_findings
 from jixiao.web.reviews.models import ReviewComment
 
 
@@ -254,6 +255,7 @@ def evaluation_create(
     version = EvaluationVersion(evaluation=evaluation, number=1, document=canonical, created_by=by)
     _summarize(version, assessment)
     version.save()
+    tally_findings(version, assessment.findings)
     evaluation.current_version = version
     evaluation.save(update_fields=["current_version"])
     _audit(evaluation, by, AuditAction.CREATE, note=f"评分标准：{framework}")
@@ -295,6 +297,7 @@ def evaluation_save_document(
     version.document = canonical
     _summarize(version, assessment)
     version.save(update_fields=["document", *SUMMARY_FIELDS])
+    tally_findings(version, assessment.findings)
     _relink_evidence(version, canonical)
     evaluation.current_version = version
     _audit(evaluation, by, action, changes=changes, note=note)
@@ -479,6 +482,7 @@ def evaluation_return(
     for name in SUMMARY_FIELDS:
         setattr(fresh, name, getattr(frozen, name))
     fresh.save()
+    copy_tallies(frozen, fresh)
     Evidence.objects.bulk_create(
         [
             Evidence(

@@ -1,0 +1,144 @@
+"""The bureau's analytics: figures from the database, queries independent of the number of units,
+charts with no data saying so, exports that never carry formulas."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from jixiao.web.accounts.models import Unit
+from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
+from jixiao.web.results import selectors
+from jixiao.web.results.models import FindingTally, ReEvaluation
+from tests.web.world import YEAR, World
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(world: World, persona: str = "reviewer") -> Client:
+    client = Client()
+    client.force_login(world.users[persona])
+    return client
+
+
+def _add_units(world: World, count: int, start: int = 0, total: str = "85.5", adopted: str = "92") -> None:
+    """``count`` more units of bureau 1, each with a 部门整体 evaluation of YEAR and YEAR − 1."""
+    for index in range(start, start + count):
+        unit = Unit.objects.create(bureau=world.bureau, code=f"X{index:04d}", name=f'=HYPERLINK("x")单位{index}')
+        for year, score in ((YEAR, Decimal(total)), (YEAR - 1, Decimal(total) - 3)):
+            evaluation = Evaluation.objects.create(unit=unit, year=year, kind="department", framework=world.framework)
+            version = EvaluationVersion.objects.create(
+                evaluation=evaluation,
+                number=1,
+                document={},
+                total=score,
+                grade="良",
+                adopted_total=Decimal(adopted),
+                adopted_grade="优",
+                execution_rate=Decimal("93.10"),
+            )
+            FindingTally.objects.create(version=version, code="TOTAL_MISMATCH", severity="P1", count=1)
+            evaluation.current_version = version
+            evaluation.save(update_fields=["current_version"])
+
+
+def test_the_page_draws_every_chart_with_its_table_and_echarts_from_static_files(world: World) -> None:
+    response = _client(world).get("/results/analytics/", {"year": YEAR})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "vendor/echarts/echarts.common.min.js" in page
+    assert "http://" not in page.split("<main")[1] and "https://" not in page.split("<main")[1]
+    for key in ("grades", "scatter", "inflation", "findings", "coverage", "change"):
+        assert f'id="chart-{key}"' in page
+    assert "导出 Excel" in page and "下载图片" in page
+
+
+def test_grades_count_each_year_from_the_database(world: World) -> None:
+    _add_units(world, 3)
+    data = selectors.analytics(world.bureau, selectors.Filters(YEAR))
+    grades = data.chart("grades")
+    rows = {row[0]: row for row in grades.rows}
+    # YEAR: draft_a and draft_b (computed grade of the clean document) and the three added 良.
+    latest = rows[str(YEAR)]
+    assert latest[-1] == 5
+    assert latest[grades.headers.index("良")] >= 3
+    assert grades.spec["categories"] == sorted(rows)
+
+
+def test_inflation_compares_adopted_computed_and_the_bureaus_score(world: World) -> None:
+    _add_units(world, 2, total="80", adopted="90")
+    sampled = Evaluation.objects.filter(unit__code="X0000", year=YEAR).get()
+    ReEvaluation.objects.create(
+        evaluation=sampled, reviewer=world.reviewer, document={}, total=Decimal("76"), self_total=Decimal("90")
+    )
+    chart = selectors.analytics(world.bureau, selectors.Filters(YEAR)).chart("inflation")
+    row = next(r for r in chart.rows if r[0] == str(YEAR))
+    headers = chart.headers
+    assert row[headers.index("采用高于计算的个数")] == 2
+    assert row[headers.index("抽评个数")] == 1
+    assert row[headers.index("抽评对象的单位得分均值")] == Decimal("90.00")
+    assert row[headers.index("财政重点评价得分均值")] == Decimal("76.00")
+
+
+def test_findings_by_code_and_year_on_year_change(world: World) -> None:
+    _add_units(world, 4)
+    data = selectors.analytics(world.bureau, selectors.Filters(YEAR))
+    findings = {row[0]: row for row in data.chart("findings").rows}
+    year_column = data.chart("findings").headers.index(str(YEAR))
+    assert findings["TOTAL_MISMATCH"][year_column] >= 4
+    change = data.chart("change")
+    assert change.spec["total"] >= 4
+    added = [row for row in change.rows if str(row[0]).endswith(("单位0", "单位1", "单位2", "单位3"))]
+    assert {row[3] for row in added} == {Decimal("3.00")}
+    assert change.spec["series"][0]["data"][3] >= 4  # "上升 0–5 分"
+
+
+def test_queries_do_not_grow_with_the_number_of_units(world: World) -> None:
+    client = _client(world)
+    _add_units(world, 2)
+    client.get("/results/analytics/", {"year": YEAR})  # warm caches (session, content types)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/results/analytics/", {"year": YEAR})
+    _add_units(world, 25, start=100)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/results/analytics/", {"year": YEAR})
+    assert response.content.decode().count("单位12") >= 1
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_chart_without_data_says_so_instead_of_drawing_axes(world: World) -> None:
+    response = _client(world).get("/results/analytics/", {"year": YEAR, "kind": "project"})
+    page = response.content.decode()
+    # no project evaluations: five charts say so; coverage counts every kind and still draws
+    assert page.count("暂无数据") == 5
+    assert page.count('data-chart="') == 1
+    assert 'data-chart="coverage"' in page
+
+
+def test_the_export_writes_user_text_as_text_never_a_formula(world: World) -> None:
+    _add_units(world, 1)
+    response = _client(world).get("/results/analytics/scatter.xlsx", {"year": YEAR})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    names = [sheet.cell(row=r, column=1) for r in range(3, sheet.max_row + 1)]
+    formula_like = [cell for cell in names if str(cell.value).startswith("=")]
+    assert formula_like and all(cell.data_type == "s" for cell in formula_like)
+    assert sheet.cell(row=2, column=2).value == "预算执行率（%）"
+
+
+def test_an_unknown_chart_is_404_and_a_unit_user_is_refused(world: World) -> None:
+    assert _client(world).get("/results/analytics/nothing.xlsx").status_code == 404
+    assert _client(world, "prep_a").get("/results/analytics/").status_code == 403
+
+
+def test_the_other_bureaus_reviewer_sees_only_its_units(world: World) -> None:
+    _add_units(world, 2)
+    page = _client(world, "reviewer_other").get("/results/analytics/", {"year": YEAR}).content.decode()
+    assert "单位0" not in page
+    assert "另一区财政局" in page
