@@ -34,6 +34,7 @@ from django.conf import settings  # noqa: E402
 # by the controller, and pytest-django loads settings first), so set it here, after setup.
 settings.INSTANCE_DIR = INSTANCE_DIR
 settings.EVIDENCE_DIR = INSTANCE_DIR / "evidence"
+settings.REPORTS_DIR = INSTANCE_DIR / "reports"
 
 # Hashing passwords properly costs ~0.3 s each; the tests create dozens of users.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -62,6 +62,14 @@ class ErrorOut(Schema):
     detail: str
 
 
+class PendingOut(Schema):
+    """A PDF not stored yet (docs/operations.md#stored-pdf): ``state`` queued/running, the text, and progress."""
+
+    state: str
+    detail: str
+    percent: int
+
+
 class FieldErrorOut(Schema):
     path: str  # the field path in the document (``indicators[3].weight``); "" for the whole document
     field: str  # the same field as the editor names it (绩效指标第 4 行 · 分值)
@@ -436,10 +444,11 @@ def check_document(request: HttpRequest, pk: int) -> Any:
 
 @api.get(
     "/evaluations/{pk}/versions/{number}/report.{fmt}",
-    response={404: ErrorOut, 403: ErrorOut, 401: ErrorOut, 503: ErrorOut},
+    response={202: PendingOut, 404: ErrorOut, 403: ErrorOut, 401: ErrorOut, 503: ErrorOut},
     url_name="report",
     summary="下载某一版本的报告（docx、pdf、html）或自评表（xlsx）",
-    description="`review_copy=true`：审核版报告，附审核问题（与网页“审核版报告”相同）。公开版不含审核问题。",
+    description="`review_copy=true`：审核版报告，附审核问题（与网页“审核版报告”相同）。公开版不含审核问题。"
+    "已提交版本的 PDF 只在后台生成一次：尚未生成时答 202（生成中，`state` 与 `percent`）或 503，稍后再取。",
 )
 def report(
     request: HttpRequest,
@@ -449,7 +458,9 @@ def report(
     review_copy: bool = False,
 ) -> HttpResponse:
     found, chosen = selectors.get_version_for_user(request.user, pk, number)
-    response = report_response(found, chosen, fmt, review_copy=review_copy)
+    response = report_response(found, chosen, fmt, review_copy=review_copy, request=request, as_json=True)
+    if response.status_code == 202 or response.get("Content-Type", "").startswith("application/json"):
+        return response  # a PDF on its way: its state as JSON
     if response.status_code != 200:  # the pages' plain-text refusal, as JSON like every API answer
         return api.create_response(request, {"detail": response.content.decode("utf-8")}, status=response.status_code)
     return response

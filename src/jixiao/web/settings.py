@@ -68,12 +68,15 @@ INSTALLED_APPS = [
     "js_lib_htmx",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "jixiao.web.accounts",
     "jixiao.web.evaluations",
     "jixiao.web.reviews",
     "jixiao.web.portal",
     "jixiao.web.surveys",
     "jixiao.web.results",
+    "jixiao.web.jobs",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +190,18 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 EVIDENCE_MAX_BYTES = env_int("JIXIAO_EVIDENCE_MAX_MB", 20, minimum=1, maximum=500) * MiB
 IMPORT_MAX_BYTES = env_int("JIXIAO_IMPORT_MAX_MB", 20, minimum=1, maximum=100) * MiB
 EVIDENCE_DIR = INSTANCE_DIR / "evidence"
+
+# --- background work (docs/operations.md#tasks) ------------------------------------------------
+#: Django's task API on the database: `python -m jixiao.web worker` runs the queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: How often a job is tried before it is reported failed, and how long one run may take before
+#: its worker is taken to be dead and the job is run again.
+TASK_ATTEMPTS = env_int("JIXIAO_TASK_ATTEMPTS", 3, minimum=1, maximum=10)
+TASK_LEASE_SECONDS = env_int("JIXIAO_TASK_LEASE_SECONDS", 900, minimum=10)
+#: The first retry waits this long, later ones longer (×6, ×24).
+TASK_RETRY_SECONDS = env_int("JIXIAO_TASK_RETRY_SECONDS", 5, minimum=0, maximum=3600)
+#: Stored PDF reports (docs/operations.md#stored-pdf).
+REPORTS_DIR = INSTANCE_DIR / "reports"
 
 # --- satisfaction surveys (满意度调查) ------------------------------------------------------
 #: Questionnaires one client (address) may send within the window; counted in the database,

@@ -48,6 +48,7 @@ from jixiao.web.evaluations.models import (
 )
 from jixiao.web.evaluations.workflow import EDITABLE, RETURN_ROLE, TRANSITIONS, Action, State, allowed
 from jixiao.web.results.services import copy_tallies, tally_findings
+from jixiao.web.jobs.services import render_after_freeze
 from jixiao.web.reviews.models import ReviewComment
 
 
@@ -446,6 +447,8 @@ def evaluation_submit(*, evaluation: Evaluation, by: Any, expected_lock_version:
     version.frozen = True
     version.frozen_at = timezone.now()
     version.save(update_fields=["frozen", "frozen_at"])
+    # Its PDFs are made once, in the background (docs/operations.md#stored-pdf).
+    render_after_freeze(version, by)
 
 
 @transaction.atomic

@@ -93,7 +93,7 @@ def version_document(request: HttpRequest, pk: int, number: int) -> HttpResponse
 @login_required
 def version_report(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
     evaluation, version = selectors.get_version_for_user(request.user, pk, number)
-    return report_response(evaluation, version, fmt, review_copy=request.GET.get("copy") == "review")
+    return report_response(evaluation, version, fmt, review_copy=request.GET.get("copy") == "review", request=request)
 
 
 @login_required

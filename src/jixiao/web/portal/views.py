@@ -42,4 +42,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     evaluation = selectors.get_published(pk)
     if evaluation.current_version is None:
         raise Http404("未找到该公开信息")
-    return report_response(evaluation, evaluation.current_version, fmt, review_copy=False)
+    # Anonymous visitors never start a rendering: a PDF not stored yet is said to be on its way.
+    return report_response(
+        evaluation, evaluation.current_version, fmt, review_copy=False, request=request, may_render=False
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="清空数据库后重新载入演示数据（仅演示模式）")
         parser.add_argument("--addr", default="127.0.0.1:8000", help="服务地址，默认 127.0.0.1:8000")
         parser.add_argument("--example", type=Path, default=demo.SEED_EXAMPLE, help="种子单位的评价文件")
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程（PDF 报告等将不会生成）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
@@ -44,7 +47,16 @@ class Command(BaseCommand):
         self._print_accounts()
         if not options["no_serve"]:
             self.stdout.write(f"\n在浏览器中打开 http://{options['addr']}/ （按 Ctrl+C 停止）\n")
-            call_command("runserver", options["addr"], use_reloader=False)
+            worker = None if options["no_worker"] else _start_worker()
+            try:
+                call_command("runserver", options["addr"], use_reloader=False)
+            finally:
+                if worker is not None:
+                    worker.terminate()  # it finishes the task at hand, then stops
+                    try:
+                        worker.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        worker.kill()
 
     def _print_accounts(self) -> None:
         self.stdout.write(f"\n演示账号（密码均为 {demo.PASSWORD}）：")
@@ -52,3 +64,8 @@ class Command(BaseCommand):
             where = f"单位编码 {account.unit_code}" if account.unit_code else demo.BUREAU
             self.stdout.write(f"  {account.username:<10} {account.full_name:<6} {account.role.label}（{where}）")
         self.stdout.write(f"数据保存在 {settings.INSTANCE_DIR}；公众查询页无需登录：/public/")
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """One background worker beside the demo server (docs/operations.md#tasks), same environment."""
+    return subprocess.Popen([sys.executable, "-m", "jixiao.web", "worker"])
