@@ -1,5 +1,5 @@
 # jixiao：从全新克隆开始，只需 Python 3.11+ 与 make。
-#   make run   建立 .venv、安装，载入演示数据并在 http://127.0.0.1:8000 启动网页系统
+#   make run   建立 .venv、安装，载入演示数据并在 http://127.0.0.1:8000 启动网页系统和一个后台任务进程
 #   make test  建立 .venv（如需要）并运行全部测试
 #   make lint  ruff + mypy
 #   make bench 性能基准（打印数字，不计入测试）
@@ -23,6 +23,7 @@ $(VENV)/.installed: pyproject.toml
 .PHONY: run cli-demo test lint bench wheel clean
 # The main job: the web application on the embedded SQLite database, with the demo district
 # (the seed's unit and eight more), demo accounts printed, served at http://127.0.0.1:8000.
+# One background worker runs beside it (PDF reports, docs/operations.md#tasks).
 run: $(VENV)/.installed
 	$(PY) -m jixiao.web demo
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +49,7 @@ class Command(BaseCommand):
         self._print_accounts()
         if not options["no_serve"]:
             self.stdout.write(f"\n在浏览器中打开 http://{options['addr']}/ （按 Ctrl+C 停止）\n")
+            _check_free(options["addr"])
             worker = None if options["no_worker"] else _start_worker()
             try:
                 call_command("runserver", options["addr"], use_reloader=False)
@@ -67,5 +70,19 @@ class Command(BaseCommand):
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
-    """One background worker beside the demo server (docs/operations.md#tasks), same environment."""
-    return subprocess.Popen([sys.executable, "-m", "jixiao.web", "worker"])
+    """One background worker beside the demo server (docs/operations.md#tasks), same environment.
+
+    It stops by itself when this process ends, however it ends (runserver may leave by os._exit).
+    """
+    return subprocess.Popen([sys.executable, "-m", "jixiao.web", "worker", "--parent", str(os.getpid())])
+
+
+def _check_free(addr: str) -> None:
+    host, _, port = addr.rpartition(":")
+    with socket.socket() as probe:
+        try:
+            probe.bind((host or "127.0.0.1", int(port)))
+        except OSError:
+            raise CommandError(f"地址 {addr} 已被占用：请先停止占用它的程序，或用 --addr 指定其他端口") from None
+        except ValueError:
+            raise CommandError(f"地址 {addr} 无效，应为 主机:端口，如 127.0.0.1:8000") from None

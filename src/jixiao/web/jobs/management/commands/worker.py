@@ -32,6 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-missing-reports", action="store_true", help="启动时不为缺少 PDF 的已公开版本排队生成"
         )
+        parser.add_argument("--parent", type=int, default=0, help="该进程结束时随之退出（演示命令用）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker = Worker(
@@ -57,7 +58,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{recovered} 个中断的任务已重新排队或记为失败")
             worker._run_tasks = 0
             worker.run()
-            if not worker.running:
+            if not worker.running or (options["parent"] and os.getppid() != options["parent"]):
                 break
             if worker._run_tasks == 0:
                 if options["batch"] and not _waiting():
