@@ -47,8 +47,8 @@ from jixiao.web.evaluations.models import (
     FrameworkRecord,
 )
 from jixiao.web.evaluations.workflow import EDITABLE, RETURN_ROLE, TRANSITIONS, Action, State, allowed
-from jixiao.web.results.services import copy_tallies, tally_findings
 from jixiao.web.jobs.services import render_after_freeze
+from jixiao.web.results.services import copy_tallies, tally_findings
 from jixiao.web.reviews.models import ReviewComment
 
 
