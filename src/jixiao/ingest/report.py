@@ -154,7 +154,8 @@ def to_evaluation(text: str, reading: ReportReading, facts: ReportFacts, documen
     satisfaction = Satisfaction()
     if facts.satisfaction is not None:
         fact = facts.satisfaction.value
-        source = {"survey": SatisfactionSource.SURVEY, "survey_claimed": SatisfactionSource.SURVEY,
+        # "调查了满意度" with no figure: nothing to check a figure against (docs/report-reading.md §四)
+        source = {"survey": SatisfactionSource.SURVEY,
                   "assumed": SatisfactionSource.NONE}.get(fact.how, SatisfactionSource.UNKNOWN)  # fmt: skip
         value = None if fact.target_only else fact.value
         satisfaction = Satisfaction(value=value, source=source, sample_size=fact.sample_size,
@@ -218,8 +219,16 @@ def _budget(figures: tuple[BudgetFigure, ...], unit: AmountUnit, take: Callable[
         seen.add((figure.name or "", figure.value))
         place(f"budget.by_source[{len(by_source)}].adjusted", figure.where)
         by_source.append(BudgetLine(figure.name or "其他资金", adjusted=_in_unit(figure, unit)))
+    listed = sum((line.adjusted or Decimal(0) for line in by_source), Decimal(0))
+    shares = [f.share for f in figures if f.field == "budget.source" and f.share is not None]
+    complete = bool(by_source) and (listed == adjusted or sum(shares, Decimal(0)) == 100)
+    explanation = ""
+    if not complete and by_source and adjusted is not None and executed is not None and executed > adjusted:
+        # Money beyond the budget named in the report ("其他资金来源21.31万元") is where an overspend came from.
+        explanation = "报告列有预算以外的资金：" + "、".join(f"{line.name}{line.adjusted}" for line in by_source)
     budget = Budget(unit=unit, initial=initial, adjusted=adjusted, executed=executed, carryover=carryover,
-                    by_nature=tuple(nature), by_source=tuple(by_source))  # fmt: skip
+                    by_nature=tuple(nature), by_source=tuple(by_source) if complete else (),
+                    overspend_explanation=explanation)  # fmt: skip
 
     return budget, rate
 

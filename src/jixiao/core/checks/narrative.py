@@ -53,6 +53,14 @@ _EXCERPT: Final = 10  # characters shown either side of a slip
 _LISTED: Final = 3  # deductions named in a message
 
 
+def slips(text: str) -> list[tuple[str, str, int, int]]:
+    """Doubled characters and placeholders in ``text``: (kind, slip, start, end), kind being
+    ``typo`` or ``placeholder``. Used on a report's paragraphs (jixiao.ingest.report_checks)."""
+    if _MAYBE_SLIP.search(text) is None:
+        return []
+    return [(found.lastgroup or "", found.group(0), found.start(), found.end()) for found in _SLIPS.finditer(text)]
+
+
 def _says_nothing(text: str) -> bool:
     """ "存在问题：暂无。", "无", "" — a problem or measure that says nothing."""
     text = text.strip()
