@@ -170,6 +170,9 @@ def print_summary(summary: Summary) -> None:
         p0 = len(run.p0)
         choice = f" — {run.choice}" if run.choice else ""
         print(f"  {run.case_id}{run.suffix:5} {run.level:10} {run.framework:28} P0 {p0:3}{choice}")
+        reason = getattr(run.result, "framework_reason", "")
+        if reason and reason != run.choice:
+            print(f"      {reason[:200]}")
     fallen = [f"{r.case_id}{r.suffix}" for r in runs if r.fell_back]
     print(f"\nfell back to “as printed”: {len(fallen)}: {', '.join(fallen) or '—'}")
     recognised = sum(1 for r in runs if r.result.ok and not r.fell_back)

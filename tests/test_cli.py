@@ -56,7 +56,12 @@ def test_score_json_gives_the_examples_total_grade_and_execution_rate() -> None:
     result = run("score", str(EXAMPLE), "--json")
     assert result.exit_code == 0, result.output
     data = json_of(result)
-    assert list(data) == ["total", "grade", "execution_rate", "framework", "blocks", "indicators"]
+    assert list(data) == [
+        "total", "grade", "execution_rate", "framework",
+        "framework_choice", "framework_reason", "framework_fallback", "blocks", "indicators",
+    ]  # fmt: skip
+    assert data["framework_choice"] == "文件指定：部门整体支出绩效自评表（通用）"
+    assert not data["framework_fallback"]
     assert data["total"] == "97.75"
     assert data["grade"] == "优"
     assert data["execution_rate"] == "102.19"

@@ -154,18 +154,24 @@ def test_scorecard_json_has_the_documented_keys_and_only_strings_for_numbers() -
 
 def test_check_json_reports_every_file() -> None:
     results = [
-        FileResult("a.yaml", ok=True, findings=(_finding(Severity.P0),)),
+        FileResult("a.yaml", ok=True, findings=(_finding(Severity.P0),), framework_id="mof-2020-project",
+                   framework_choice="按表头识别：项目支出绩效自评表", framework_reason="一级指标相符"),
         FileResult("b.yaml", ok=False, error="b.yaml：无法读取"),
     ]
+    unread = {"framework": None, "framework_choice": "", "framework_reason": "", "framework_fallback": False}
     assert check_json(results) == {
         "results": [
             {
                 "file": "a.yaml",
                 "ok": True,
                 "error": None,
+                "framework": "mof-2020-project",
+                "framework_choice": "按表头识别：项目支出绩效自评表",
+                "framework_reason": "一级指标相符",
+                "framework_fallback": False,
                 "findings": [{"code": "TEST", "severity": "P0", "message": "测试", "path": "budget"}],
             },
-            {"file": "b.yaml", "ok": False, "error": "b.yaml：无法读取", "findings": []},
+            {"file": "b.yaml", "ok": False, "error": "b.yaml：无法读取", **unread, "findings": []},
         ]
     }
 

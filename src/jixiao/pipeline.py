@@ -21,16 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.core.checks import check
+from jixiao.core.checks.scheme import scheme_findings
 from jixiao.core.findings import Finding, Severity
 from jixiao.core.framework import Framework
 from jixiao.core.model import Evaluation, EvaluationKind
 from jixiao.core.numbers import to_decimal
+from jixiao.core.recognition import Choice, choose, given
 from jixiao.core.scoring import Scorecard, score
 from jixiao.core.targets import check_declaration, check_monitoring, lights_for
 from jixiao.core.targets.monitoring import LightRules, with_targets
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.evaluation_file import parse_evaluation
-from jixiao.ingest.framework_file import resolve_framework
+from jixiao.ingest.framework_file import builtin_frameworks, resolve_framework
 from jixiao.ingest.loader import EVALUATION_SUFFIXES, REPORT_SUFFIXES, WALKED_SUFFIXES, load_any
 from jixiao.ingest.report import ReportResult, read_report
 from jixiao.ingest.targets_file import (
@@ -72,6 +74,14 @@ class FileResult:
     summary: str = ""
     #: for a written report (.txt/.docx/.pdf): its text, outline and every value read with its place
     report: ReportResult | None = None
+    #: the framework used (also when it was built from the table as printed)
+    framework: Framework | None = None
+    #: how it was chosen: 命令行指定 / 文件指定 / 按表头识别 / 默认 / 按自评表所列分值, with its title
+    framework_choice: str = ""
+    #: why, with the evidence (headings, printed weights, a tie)
+    framework_reason: str = ""
+    #: no shipped framework fitted: scored against the table's own printed weights
+    framework_fallback: bool = False
 
     @property
     def internal_error(self) -> bool:
@@ -96,14 +106,15 @@ def evaluate_file(path: str | Path, framework_ref: str | None = None, *, run_che
             evaluation = report.evaluation
         else:
             evaluation = load_any(Path(path))
-        framework = choose_framework(evaluation, framework_ref, Path(path))
+        choice = choose_scheme(evaluation, framework_ref, Path(path))
+        framework = choice.framework
         card = score(evaluation, framework)
         if not run_checks:
             findings: tuple[Finding, ...] = ()
         elif report is not None:
-            findings = report_findings(report, framework, card)
+            findings = with_choice(report_findings(report, framework, card), choice, evaluation)
         else:
-            findings = check(evaluation, framework, card)
+            findings = with_choice(check(evaluation, framework, card), choice, evaluation)
     except InputError as error:
         located = error if error.file else error.with_file(file)
         return FileResult(file=file, ok=False, error=str(located))
@@ -117,6 +128,10 @@ def evaluate_file(path: str | Path, framework_ref: str | None = None, *, run_che
         scorecard=card,
         findings=findings,
         report=report,
+        framework=framework,
+        framework_choice=choice.summary,
+        framework_reason=choice.reason,
+        framework_fallback=choice.fallback,
     )
 
 
@@ -192,11 +207,35 @@ def internal_error(file: str, error: BaseException) -> FileResult:
 
 
 def choose_framework(evaluation: Evaluation, ref: str | None, file: Path) -> Framework:
-    """The explicit ``ref`` (id or YAML path), else the file's ``framework``, else the kind's default.
+    """The framework :func:`choose_scheme` picks."""
+    return choose_scheme(evaluation, ref, file).framework
+
+
+def choose_scheme(evaluation: Evaluation, ref: str | None, file: Path) -> Choice:
+    """The explicit ``ref`` (id or YAML path), else the file's ``framework``, else recognised from
+    the table's headings among the shipped frameworks of its kind (docs/frameworks.md#recognition),
+    else the table as printed; with the reason.
 
     A framework path written in the file is read relative to the file. A framework that
     does not apply to the evaluation's kind is refused rather than scored wrongly.
     """
+    if ref is None and not evaluation.framework:
+        default = framework_for(None, DEFAULT_FRAMEWORKS[evaluation.kind])
+        candidates = tuple(f for f in builtin_frameworks().values() if evaluation.kind in f.applies_to)
+        return choose(evaluation, candidates, default)
+    framework = _named_framework(evaluation, ref, file)
+    return given(framework, "given" if ref is not None else "named")
+
+
+def with_choice(findings: tuple[Finding, ...], choice: Choice, evaluation: Evaluation) -> tuple[Finding, ...]:
+    """The checker's findings plus what the choice of framework asks of the unit, P0 first."""
+    extra = scheme_findings(choice, evaluation)
+    if not extra:
+        return findings
+    return tuple(sorted((*findings, *extra), key=lambda finding: finding.severity))
+
+
+def _named_framework(evaluation: Evaluation, ref: str | None, file: Path) -> Framework:
     wanted = ref
     if wanted is None and evaluation.framework:
         wanted = evaluation.framework
@@ -290,13 +329,20 @@ def number(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-def scorecard_json(card: Scorecard) -> dict[str, Any]:
-    """``jixiao score --json``: total, grade, execution rate, blocks and every scored line."""
+def scorecard_json(card: Scorecard, result: FileResult | None = None) -> dict[str, Any]:
+    """``jixiao score --json``: total, grade, execution rate, blocks and every scored line;
+    with ``result``, also how the framework was chosen and why."""
+    chosen = {} if result is None else {
+        "framework_choice": result.framework_choice,
+        "framework_reason": result.framework_reason,
+        "framework_fallback": result.framework_fallback,
+    }
     return {
         "total": number(card.total),
         "grade": card.grade,
         "execution_rate": number(card.execution_rate),
         "framework": card.framework_id,
+        **chosen,
         "blocks": [
             {"id": block.id, "name": block.name, "weight": number(block.weight), "score": number(block.score)}
             for block in card.blocks
@@ -333,6 +379,10 @@ def _result_json(result: FileResult) -> dict[str, Any]:
         "file": result.file,
         "ok": result.ok,
         "error": result.error,
+        "framework": result.framework_id,
+        "framework_choice": result.framework_choice,
+        "framework_reason": result.framework_reason,
+        "framework_fallback": result.framework_fallback,
         "findings": [_finding_json(finding) for finding in result.findings],
     }
     if result.document != "evaluation":  # declarations, monitoring reports, libraries (docs/targets.md#files)

@@ -86,3 +86,29 @@ def test_sources_are_not_the_excluded_or_the_sample_pages() -> None:
         assert url not in sample
     # one page may hold two tables (T10 and T11), never more
     assert max(urls.values()) <= 2
+
+
+def _run(case_id: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    path, _ = tablegen.write_case(case_id, tmp_path)
+    result = evaluate_file(path)
+    assert result.ok, result.error
+    return result
+
+
+def test_a_hubei_table_is_recognised_and_scored_on_its_printed_weights(tmp_path: Path) -> None:
+    result = _run("T08", tmp_path)  # 项目决策（20分）/ 项目管理（10分）/ 项目绩效（特性指标70分）
+    assert result.framework_id == "hubei-project-2020"
+    assert result.framework_choice.startswith("按表头识别")
+    assert "项目决策(20分) → 项目决策" in result.framework_reason
+    assert not any(f.code == "INDICATOR_L1_UNMATCHED" for f in result.findings)
+
+
+def test_a_table_of_another_scheme_is_scored_as_printed_with_one_finding(tmp_path: Path) -> None:
+    result = _run("T14", tmp_path)  # 部门预算管理（80分）, not a shipped scheme
+    assert result.framework_fallback and result.framework_id == "as-printed"
+    unmatched = [f for f in result.findings if f.code == "INDICATOR_L1_UNMATCHED"]
+    assert len(unmatched) == 1 and unmatched[0].severity.value == "P1"
+    assert "部门预算管理(80分)" in unmatched[0].message
+    assert unmatched[0].source == "Sheet1!C4"  # the cell of the first unrecognised heading
+    # the table's own arithmetic is still checked: three rows of 10 under a heading of 80
+    assert any(f.code == "SLOT_WEIGHT_SUM_MISMATCH" for f in result.findings)

@@ -152,7 +152,7 @@ def score(
             print_failure(result, debug)
             raise typer.Exit(2)
         if as_json:
-            print_json(scorecard_json(result.scorecard))
+            print_json(scorecard_json(result.scorecard, result))
         else:
             print_scorecard(result)
 

@@ -32,6 +32,8 @@ def print_scorecard(result: FileResult) -> None:
     kind = evaluation.project.name if evaluation.project else evaluation.kind.label
     out.print(Text(f"{evaluation.unit.name} · {evaluation.year} 年度{kind}绩效自评", style="bold"))
     out.print(Text(f"文件：{result.file}　评分标准：{card.framework_id}", style="dim"))
+    if result.framework_reason:
+        out.print(Text(f"评分标准的选用（{result.framework_choice}）：{result.framework_reason}", style="dim"))
     blocks = Table(title="一级指标得分", box=box.SIMPLE_HEAVY, title_justify="left")
     blocks.add_column("一级指标")
     blocks.add_column("分值", justify="right")
@@ -119,6 +121,8 @@ def _print_findings(result: FileResult, out: Console) -> None:
     if not result.findings:
         head.append("　无审核意见", style="green")
     out.print(head)
+    if result.framework_choice:
+        out.print(Text(f"  评分标准：{result.framework_choice}", style="dim"))
     for severity in Severity:
         group = [finding for finding in result.findings if finding.severity is severity]
         if not group:

@@ -111,7 +111,7 @@ def _evaluate(files: Sequence[Path], framework: str | None, review: bool, err: C
 
 def _job(result: FileResult, out: Path, framework: str | None) -> ReportJob:
     assert result.evaluation is not None and result.scorecard is not None  # filtered by the caller
-    chosen = choose_framework(result.evaluation, framework, Path(result.file))
+    chosen = result.framework or choose_framework(result.evaluation, framework, Path(result.file))
     return ReportJob(result.evaluation, result.scorecard, out, findings=result.findings, framework=chosen)
 
 

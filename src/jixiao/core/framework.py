@@ -10,12 +10,25 @@ everything here before any scoring starts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from typing import Literal
 
 from jixiao.core.labels import Labelled
 from jixiao.core.model import EvaluationKind
+
+#: How a framework may be recognised from a table's headings (docs/frameworks.md#recognition):
+#: ``always`` from its 一级指标 names; ``by_weights`` only when the printed block weights agree
+#: too (its names alone fit other schemes as well); ``never``: only when named
+#: (--framework or the file's ``framework``).
+Recognise = Literal["always", "by_weights", "never"]
+
+#: ``fixed``: the block weights are the framework's; ``printed``: the scheme fixes the 一级指标,
+#: not their weights, and a table's printed block weights are used (the framework's are the
+#: default when a table prints none).
+BlockWeights = Literal["fixed", "printed"]
 
 
 class RuleKind(Labelled):
@@ -111,6 +124,14 @@ class MetricSpec:
 
 
 @dataclass(frozen=True)
+class ScoreCap:
+    """A published cap: with an execution rate below ``below`` (percent), the total may not exceed ``max``."""
+
+    below: Decimal
+    max: Decimal
+
+
+@dataclass(frozen=True)
 class Framework:
     id: str
     title: str
@@ -125,12 +146,27 @@ class Framework:
     metrics: tuple[MetricSpec, ...] = ()
     #: P1 plausibility check: flag when execution is below this rate (percent)
     low_execution_rate: Decimal = Decimal(80)
+    recognise: Recognise = "always"
+    block_weights: BlockWeights = "fixed"
+    #: self-score caps by execution rate that a bureau publishes
+    caps: tuple[ScoreCap, ...] = ()
+    #: an actual value this many percent or more above its target counts as 偏离 (None: no rule)
+    over_target_deviation: Decimal | None = None
+    #: built from the table itself ("按自评表所列分值"): no shipped framework fitted
+    as_printed: bool = False
 
     def grade_for(self, total: Decimal) -> str:
         for band in self.grades:
             if total >= band.min:
                 return band.grade
         return self.grades[-1].grade
+
+    def cap_for(self, execution_rate: Decimal | None) -> ScoreCap | None:
+        """The strictest published cap that applies at this execution rate (percent), if any."""
+        if execution_rate is None:
+            return None
+        found = [cap for cap in self.caps if execution_rate < cap.below]
+        return min(found, key=lambda cap: cap.max) if found else None
 
     def band_for(self, grade: str) -> tuple[Decimal, Decimal | None] | None:
         """The [min, next min) interval of ``grade``; ``None`` if the grade is unknown."""
@@ -189,13 +225,31 @@ class Framework:
         return found
 
 
+#: A weight printed after a heading without brackets: "项目决策 2分", "产出指标20分".
+_TRAILING_WEIGHT = re.compile(r"\s*\d+(?:\.\d+)?\s*分\s*$")
+#: A weight inside a heading: "（50分）", "(特性指标70分)", "（10）", "（权重20%）".
+_BRACKET_WEIGHT = re.compile(r"[（(][^（）()]*?(\d+(?:\.\d+)?)\s*(?:分|%|％)?\s*[）)]")
+_PLAIN_WEIGHT = re.compile(r"(\d+(?:\.\d+)?)\s*分\s*$")
+
+
 def normalize_l1(name: str) -> str:
-    """ "产出指标" and "产出" and " 产出指标（50分）" name the same 一级指标."""
+    """ "产出指标" and "产出" and " 产出指标（50分）" and "产出指标 50分" name the same 一级指标."""
     text = name.strip()
     for cut in ("（", "("):
         if cut in text:
             text = text.split(cut, 1)[0]
-    text = text.strip().replace(" ", "")
+    text = _TRAILING_WEIGHT.sub("", text)
+    text = text.strip().replace(" ", "").replace("\u3000", "")
     if text.endswith("指标") and len(text) > 2:
         text = text[:-2]
     return text
+
+
+def printed_weight(heading: str) -> Decimal | None:
+    """The block weight printed in a heading: "产出指标（50分）" → 50, "项目决策 2分" → 2, else ``None``."""
+    text = heading.strip()
+    found = _BRACKET_WEIGHT.search(text) or _PLAIN_WEIGHT.search(text)
+    if found is None:
+        return None
+    value = Decimal(found.group(1))
+    return value if value > 0 else None

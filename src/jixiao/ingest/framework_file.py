@@ -7,6 +7,7 @@ Each error names the path in the file (``blocks[1].items[0].rule.bands``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.core import metrics
-from jixiao.core.framework import Block, Framework, Rule, RuleKind
+from jixiao.core.framework import Block, Framework, Rule, RuleKind, normalize_l1
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.evaluation_file import KIND_ALIASES
 from jixiao.ingest.textfile import load_data, parse_yaml
@@ -40,7 +41,44 @@ def parse_framework(data: Any, file: str = "") -> Framework:
     prepared = _prepare(data, file)
     framework = validate(Framework, prepared, file)
     _check(framework, file)
-    return framework
+    return with_synonyms(framework, heading_synonyms())
+
+
+HEADINGS_FILE = "_headings.yaml"
+
+
+@cache
+def heading_synonyms() -> dict[str, frozenset[str]]:
+    """The one list of 一级指标 synonyms (frameworks/_headings.yaml): each normalised name → its group."""
+    entry = _builtin_dir().joinpath(HEADINGS_FILE)
+    data = parse_yaml(entry.read_text("utf-8"), HEADINGS_FILE)
+    groups: dict[str, frozenset[str]] = {}
+    for group in data["groups"]:
+        names = frozenset(normalize_l1(str(name)) for name in group)
+        for name in names:
+            groups[name] = groups.get(name, frozenset()) | names
+    return groups
+
+
+def with_synonyms(framework: Framework, synonyms: dict[str, frozenset[str]]) -> Framework:
+    """Each slot's ``match`` plus the synonyms of its names; a name the framework gives a slot itself stays there."""
+    explicit = {normalize_l1(name) for slot in framework.slot_list for name in slot.match}
+    taken: set[str] = set()
+    blocks = []
+    for block in framework.blocks:
+        slots = []
+        for slot in block.slots:
+            names = list(slot.match)
+            have = {normalize_l1(name) for name in names}
+            for name in list(have):
+                for other in sorted(synonyms.get(name, ())):
+                    if other not in have and other not in explicit and other not in taken:
+                        names.append(other)
+                        have.add(other)
+                        taken.add(other)
+            slots.append(replace(slot, match=tuple(names)))
+        blocks.append(replace(block, slots=tuple(slots)))
+    return replace(framework, blocks=tuple(blocks))
 
 
 def _prepare(data: dict[str, Any], file: str) -> dict[str, Any]:
@@ -198,7 +236,7 @@ def builtin_framework_sources() -> tuple[tuple[Framework, str], ...]:
     """
     found: list[tuple[Framework, str]] = []
     for entry in sorted(_builtin_dir().iterdir(), key=lambda e: e.name):
-        if entry.name.endswith((".yaml", ".yml")):
+        if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith("_"):
             text = entry.read_text("utf-8")
             found.append((parse_framework(parse_yaml(text, entry.name), entry.name), text))
     return tuple(found)
