@@ -130,7 +130,7 @@ def prepare(args: argparse.Namespace, reviewer: Any) -> tuple[Any, Any]:
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -151,17 +151,22 @@ def main() -> int:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from jixiao.web.results import services
 
     call_command("migrate", verbosity=0, interactive=False)
     started = time.perf_counter()
     reviewer = get_user_model().objects.create_user("bench-reviewer", password="bench-password-123456")
     small, large = prepare(args, reviewer)
-    print(f"数据：{args.small} + {args.units} 个单位 × {args.years} 年（{time.perf_counter() - started:.1f} 秒，不计时）")
+    took = time.perf_counter() - started
+    print(f"数据：{args.small} + {args.units} 个单位 × {args.years} 年（{took:.1f} 秒，不计时）")
+    return measure(args, reviewer, small, large)
+
+
+def measure(args: argparse.Namespace, reviewer: Any, small: Any, large: Any) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.web.results import services
 
     client = Client()
     client.force_login(reviewer)

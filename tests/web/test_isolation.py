@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.web.surveys_world import open_survey
-from tests.web.world import PERSONAS, World
+from tests.web.world import PERSONAS, YEAR, World, pdf_upload
 
 ANON_LOGIN = "login"  # expected marker: 302 to the login page
 
@@ -105,6 +105,53 @@ def draft_b_document(w: World) -> dict[str, Any]:
     return dict(w.fresh("draft_b").current_version.document)
 
 
+def rect_item(w: World) -> Any:
+    """Unit A's rectification item (issued by the reviewer, one evidence file), made once per test."""
+    from jixiao.core.rectification import Source
+    from jixiao.web.results import services as results_services
+
+    if "rect_item" not in w.__dict__:
+        item = results_services.item_create(
+            by=w.reviewer, unit=w.unit_a, year=YEAR - 1, source=Source.BUREAU, problem="台账不全", measure="补齐台账"
+        )
+        w.__dict__["rect_evidence"] = results_services.item_attach(by=w.prep_a, item=item, upload=pdf_upload())
+        w.__dict__["rect_item"] = item
+    return w.__dict__["rect_item"]
+
+
+def item(**extra: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": rect_item(w).pk, **extra}
+
+
+def item_evidence(w: World) -> dict[str, Any]:
+    rect_item(w)
+    return {"pk": w.__dict__["rect_item"].pk, "evidence_pk": w.__dict__["rect_evidence"].pk}
+
+
+def application(w: World) -> Any:
+    """Bureau 1's results application for the approved evaluation's year, made once per test."""
+    from jixiao.web.results import services as results_services
+
+    if "application" not in w.__dict__:
+        year = w.evaluations["approved_a"].year
+        w.__dict__["application"] = results_services.application_build(by=w.reviewer, bureau=w.bureau, year=year)
+    return w.__dict__["application"]
+
+
+def application_year(w: World) -> dict[str, Any]:
+    return {"year": application(w).year, "bureau": w.bureau.pk}
+
+
+def with_application(w: World) -> dict[str, Any]:
+    """No URL arguments; builds the list before the persona's savepoint (so no persona undoes it)."""
+    application(w)
+    return {}
+
+
+def application_line(w: World) -> dict[str, Any]:
+    return {"pk": application(w).lines.first().pk}
+
+
 MATRIX: dict[str, list[Case]] = {
     "home": [Case(none, row(302, 302, 302, 302, 302, 302, 302))],
     "accounts:login": [Case(none, row(200, 302, 302, 302, 302, 302, 302))],
@@ -152,6 +199,44 @@ MATRIX: dict[str, list[Case]] = {
     # The bureau's analytics: its reviewers and administrators (each sees its own bureau).
     "results:analytics": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
     "results:analytics_export": [Case(lambda w: {"chart": "grades"}, row(L, 403, 403, 403, 200, 200, 200))],
+    # Rectification: the unit's people and its bureau see an item; the unit moves it first, the reviewer issues.
+    "results:rectification": [Case(none, row(L, 200, 200, 200, 200, 200, 200))],
+    "results:item_create": [
+        Case(
+            none,
+            row(L, 403, 403, 403, 302, 403, 403),
+            method="post",
+            data=lambda w: {"unit": w.unit_a.pk, "year": YEAR, "problem": "问题", "measure": "措施"},
+        )
+    ],
+    "results:item": [Case(item(), VIEW)],
+    "results:item_move": [
+        Case(item(action="start"), EDIT_POST, method="post"),
+        Case(item(action="approve"), row(L, 403, 403, 404, 302, 404, 403), method="post", label="not yet fed back"),
+    ],
+    "results:item_upload": [Case(item(), EDIT_POST, method="post", data=lambda w: {"file": pdf_upload()})],
+    "results:item_evidence": [Case(item_evidence, VIEW)],
+    "results:from_evaluation": [Case(ev("signed_a"), row(L, 403, 403, 404, 302, 404, 403), method="post")],
+    # Results application: the bureau's reviewer builds, adjusts and confirms; a unit sees its own lines.
+    "results:application": [Case(none, row(L, 200, 200, 200, 200, 200, 200))],
+    "results:application_build": [
+        Case(none, row(L, 403, 403, 403, 302, 302, 403), method="post", data=lambda w: {"year": YEAR})
+    ],
+    "results:application_confirm": [
+        Case(with_application, row(L, 403, 403, 403, 302, 404, 403), method="post", data=application_year)
+    ],
+    "results:application_export": [
+        Case(with_application, row(L, 403, 403, 403, 200, 404, 200), data=application_year, label="bureau 1's list")
+    ],
+    "results:application_adjust": [
+        Case(
+            application_line,
+            row(L, 404, 404, 404, 302, 404, 403),
+            method="post",
+            data=lambda w: {"adjusted": "10", "note": "按会议决定"},
+        )
+    ],
+    "results:rules": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
     "portal:index": [Case(none, row(302, 302, 302, 302, 302, 302, 302))],
     "portal:year": [Case(lambda w: {"year": w.evaluations["published_a"].year}, PUBLIC)],
     "portal:detail": [

@@ -24,6 +24,7 @@ from jixiao.web.evaluations.workflow import Action
 from jixiao.web.jobs import services as jobs
 from jixiao.web.jobs.models import Job, JobState, ReportCopy
 from jixiao.web.responses import download
+from jixiao.web.results.selectors import items_of_evaluation, prior_items_of
 from jixiao.web.reviews.selectors import comments_of
 
 
@@ -48,6 +49,9 @@ def page_context(request: HttpRequest, evaluation: Evaluation, version: Evaluati
         "comments": comments_of(evaluation),
         "comment_form": CommentForm(),
         "is_current": version.pk == evaluation.current_version_id,
+        # last year's rectification items of the unit, and the items issued from this evaluation
+        "prior_items": prior_items_of(evaluation.unit_id, evaluation.year),
+        "own_items": items_of_evaluation(evaluation),
     }
 
 

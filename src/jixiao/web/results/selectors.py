@@ -12,22 +12,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.http import Http404
 from django.urls import reverse
 
 from jixiao.core.model import EvaluationKind
 from jixiao.core.numbers import fmt
-from jixiao.core.rectification import OWED, ItemState
+from jixiao.core.rectification import OWED, ItemState, overdue
 from jixiao.web.accounts.models import Bureau, Unit
+from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.workflow import State
 from jixiao.web.results.models import (
     Application,
     ApplicationLine,
     FindingTally,
+    RectificationEvidence,
     RectificationItem,
     ReEvaluation,
     RuleTableRecord,
@@ -366,3 +370,85 @@ __all__ = [
     "RuleTableRecord",
     "State",
 ]
+
+
+# --- rectification ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemFilters:
+    year: int | None = None
+    state: str = ""
+    overdue: bool = False
+    q: str = ""
+
+
+def visible_items(user: Any) -> QuerySet[RectificationItem]:
+    """Items of the user's units and of the bureaus the user oversees (all for a superuser)."""
+    scope = scope_of(user)
+    found = RectificationItem.objects.select_related("unit", "bureau")
+    if scope.superuser:
+        return found
+    return found.filter(Q(unit_id__in=scope.unit_ids()) | Q(bureau_id__in=scope.bureau_ids()))
+
+
+def items(user: Any, filters: ItemFilters, today: date) -> list[RectificationItem]:
+    found = visible_items(user)
+    if filters.year:
+        found = found.filter(year=filters.year)
+    if filters.state:
+        found = found.filter(state=filters.state)
+    if filters.q.strip():
+        q = filters.q.strip()
+        found = found.filter(Q(unit__name__contains=q) | Q(problem__contains=q) | Q(measure__contains=q))
+    if filters.overdue:
+        found = found.filter(state__in=[state.value for state in OWED], deadline__lt=today)
+    listed = list(found.annotate(files=Count("evidence")).order_by("-year", "unit__code", "pk")[:500])
+    for item in listed:
+        item.is_overdue = overdue(ItemState(item.state), item.deadline, today)
+    return listed
+
+
+def get_item_for_user(user: Any, pk: int) -> RectificationItem:
+    item = visible_items(user).filter(pk=pk).first()
+    if item is None:
+        raise Http404("未找到该整改事项，或您无权查看")
+    return item
+
+
+def item_evidence(item: RectificationItem, evidence_pk: int) -> RectificationEvidence:
+    found = RectificationEvidence.objects.filter(item=item, pk=evidence_pk).first()
+    if found is None:
+        raise Http404("该佐证材料不存在")
+    return found
+
+
+def prior_items_of(unit_id: int, year: int) -> list[RectificationItem]:
+    """Last year's items of a unit, as next year's evaluation page lists them."""
+    return list(RectificationItem.objects.filter(unit_id=unit_id, year=year - 1).order_by("pk"))
+
+
+def items_of_evaluation(evaluation: Evaluation) -> list[RectificationItem]:
+    return list(RectificationItem.objects.filter(evaluation=evaluation).order_by("pk"))
+
+
+# --- results application ----------------------------------------------------------------------
+
+
+def application_of(bureau: Bureau, year: int) -> Application | None:
+    return Application.objects.filter(bureau=bureau, year=year).select_related("confirmed_by").first()
+
+
+def application_lines(application: Application) -> list[ApplicationLine]:
+    return list(application.lines.select_related("unit").order_by("unit__code", "kind", "name"))
+
+
+def lines_of_units(user: Any) -> list[ApplicationLine]:
+    """A unit user's own lines, from confirmed lists only (a draft list is the bureau's business)."""
+    units = scope_of(user).unit_ids()
+    found = ApplicationLine.objects.filter(unit_id__in=units, application__confirmed_at__isnull=False)
+    return list(found.select_related("application", "unit").order_by("-application__year", "name"))
+
+
+def rule_record(bureau: Bureau, year: int) -> RuleTableRecord | None:
+    return RuleTableRecord.objects.filter(bureau=bureau, year=year).first()
