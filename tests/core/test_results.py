@@ -78,6 +78,17 @@ def test_bad_bands_are_refused_with_the_band_named(change: dict[int, dict[str, A
         rule_table(data)
 
 
+def test_numbers_read_from_yaml_as_floats_keep_the_digits_typed() -> None:
+    data = rules()
+    data["bands"][0]["min"], data["bands"][1]["max"] = 89.5, 89.5
+    table = rule_table(data)
+    assert table.band_for(D("89.5")).grade == "优"
+    assert table.band_for(D("89.49")).grade == "良"
+    data["bands"][1]["max"] = float("nan")
+    with pytest.raises(RuleTableError, match="上限（max）不是数字"):
+        rule_table(data)
+
+
 def test_balance_cut_below_thirty_percent_and_bad_counts_are_refused() -> None:
     with pytest.raises(RuleTableError, match="20% 应在 30%–100% 之间"):
         rule_table(rules(balance_cut=20))

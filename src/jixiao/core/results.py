@@ -74,7 +74,8 @@ class RuleTable:
 
 
 def _number(raw: object, where: str) -> Decimal:
-    value = to_decimal(raw)
+    # YAML and JSON read "89.5" as a float: its shortest repr is the text the person typed.
+    value = to_decimal(repr(raw) if isinstance(raw, float) else raw)
     if value is None:
         msg = f"{where}不是数字：{raw!r}"
         raise RuleTableError(msg)
