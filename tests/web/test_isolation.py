@@ -216,6 +216,10 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "results:item_upload": [Case(item(), EDIT_POST, method="post", data=lambda w: {"file": pdf_upload()})],
     "results:item_evidence": [Case(item_evidence, VIEW)],
+    "results:re_evaluate": [
+        Case(ev("signed_a"), row(L, 403, 403, 404, 200, 404, 403)),
+        Case(ev("signed_a"), row(L, 403, 403, 404, 302, 404, 403), method="post", label="score"),
+    ],
     "results:from_evaluation": [Case(ev("signed_a"), row(L, 403, 403, 404, 302, 404, 403), method="post")],
     # Results application: the bureau's reviewer builds, adjusts and confirms; a unit sees its own lines.
     "results:application": [Case(none, row(L, 200, 200, 200, 200, 200, 200))],

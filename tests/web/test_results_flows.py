@@ -20,7 +20,7 @@ from jixiao.web.evaluations import services as evaluation_services
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.models import EvaluationVersion
 from jixiao.web.results import services
-from jixiao.web.results.models import Application, FindingTally, RectificationItem
+from jixiao.web.results.models import Application, FindingTally, RectificationItem, ReEvaluation
 from tests.web.world import YEAR, World, clean_document, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -197,8 +197,6 @@ def test_a_bad_rule_table_is_refused_on_the_page_with_the_band_named(world: Worl
 
 
 def test_a_reevaluated_score_replaces_the_computed_one(world: World) -> None:
-    from jixiao.web.results.models import ReEvaluation
-
     year = world.evaluations["approved_a"].year
     ReEvaluation.objects.create(
         evaluation=world.evaluations["approved_a"],
@@ -212,3 +210,33 @@ def test_a_reevaluated_score_replaces_the_computed_one(world: World) -> None:
     assert (line.score, line.grade, line.suggestion) == (Decimal("55.00"), "差", "取消或暂缓")
     assert line.suggested == Decimal("0.00")
     assert line.reasons[0].startswith("财政重点评价得分 55")
+
+
+def test_a_reviewer_rescores_a_sample_with_own_values_and_the_difference_is_kept(world: World) -> None:
+    evaluation = world.fresh("signed_a")
+    indicators = evaluation.current_version.document["indicators"]
+    client = _client(world, "reviewer")
+    # the reviewer finds the first indicator's actual value at half its target
+    target = indicators[0]["target"]
+    response = client.post(
+        f"/results/evaluations/{evaluation.pk}/re-evaluation/",
+        {"actual-0": "0", "note": "抽查台账，未见完成记录"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "重点评价得分已保存" in page
+    found = ReEvaluation.objects.get(evaluation=evaluation)
+    assert found.total is not None and found.self_total is not None
+    assert found.total < found.self_total
+    assert found.difference == found.self_total - found.total
+    (event,) = found.events.all()
+    assert event.changes == {"indicators[0].actual": [indicators[0]["actual"], "0"]}
+    assert target  # the unit's target stays as it was
+    assert found.document["indicators"][0]["target"] == target
+    # the unit's own document is untouched
+    assert world.fresh("signed_a").current_version.document["indicators"][0]["actual"] == indicators[0]["actual"]
+
+
+def test_a_draft_cannot_be_re_evaluated(world: World) -> None:
+    with pytest.raises(ServiceError, match="已签批"):
+        services.re_evaluate(by=world.reviewer, evaluation=world.fresh("draft_a"), actuals={})

@@ -191,3 +191,22 @@ class FindingTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} × {self.count}"
+
+
+class ReEvaluationEvent(models.Model):
+    """Every score the bureau's reviewer saved for a re-evaluation: who, when, what changed."""
+
+    re_evaluation = models.ForeignKey(ReEvaluation, models.CASCADE, related_name="events", verbose_name="重点评价")
+    actor = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name="评价人")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    total = models.DecimalField("重点评价得分", max_digits=9, decimal_places=2, null=True, blank=True)
+    grade = models.CharField("重点评价等级", max_length=10, blank=True)
+    changes = models.JSONField("认定的数据（与单位填报不同的）", default=dict)
+    note = models.TextField("评价意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "重点评价记录"
+        ordering = ("at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.re_evaluation} {self.total}"

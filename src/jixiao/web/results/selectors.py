@@ -452,3 +452,7 @@ def lines_of_units(user: Any) -> list[ApplicationLine]:
 
 def rule_record(bureau: Bureau, year: int) -> RuleTableRecord | None:
     return RuleTableRecord.objects.filter(bureau=bureau, year=year).first()
+
+
+def re_evaluation_of(evaluation: Evaluation) -> ReEvaluation | None:
+    return ReEvaluation.objects.filter(evaluation=evaluation).first()

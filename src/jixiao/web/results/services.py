@@ -26,6 +26,8 @@ from jixiao.core.results import DEFAULT_RULES, ResultLine, RuleTableError, apply
 from jixiao.web.accounts.models import Bureau, Role, Unit
 from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations import evidence
+from jixiao.web.evaluations.assessments import assess_document
+from jixiao.web.evaluations.documents import clone
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
 from jixiao.web.results.models import (
@@ -35,6 +37,8 @@ from jixiao.web.results.models import (
     RectificationEvent,
     RectificationEvidence,
     RectificationItem,
+    ReEvaluation,
+    ReEvaluationEvent,
     RuleTableRecord,
 )
 
@@ -346,6 +350,69 @@ def application_confirm(*, by: Any, application: Application) -> None:
     if not updated:
         raise ServiceError("结果应用清单已经确认过")
     application.refresh_from_db()
+
+
+# --- bureau re-evaluation (重点评价 / 抽评) --------------------------------------------------------
+
+#: states in which an evaluation can be sampled: the unit has signed it off
+SAMPLED_STATES = frozenset({"signed", "approved", "published"})
+
+
+@transaction.atomic
+def re_evaluate(
+    *,
+    by: Any,
+    evaluation: Evaluation,
+    actuals: dict[int, str],
+    executed: str = "",
+    note: str = "",
+) -> ReEvaluation:
+    """The bureau's own score of a sampled evaluation: the unit's document with the reviewer's
+    actual values (and, if given, full-year spending), scored by the core under the same framework.
+
+    The difference to the unit's score is kept (``ReEvaluation.difference``); every save is
+    recorded with the values that differ from the unit's.
+    """
+    _bureau_reviewer(by, evaluation.unit.bureau_id)
+    if evaluation.state not in SAMPLED_STATES:
+        raise ServiceError("只能对单位负责人已签批的自评进行重点评价")
+    version = EvaluationVersion.objects.get(pk=evaluation.current_version_id)
+    document = clone(version.document)
+    changes: dict[str, list[str]] = {}
+    indicators = document.get("indicators") or []
+    for index, raw in actuals.items():
+        text = raw.strip()[:200]
+        if 0 <= index < len(indicators) and text and text != str(indicators[index].get("actual") or ""):
+            changes[f"indicators[{index}].actual"] = [str(indicators[index].get("actual") or ""), text]
+            indicators[index]["actual"] = text
+            indicators[index].pop("stated_score", None)
+    budget = document.setdefault("budget", {})
+    if executed.strip() and executed.strip() != str(budget.get("executed") or ""):
+        changes["budget.executed"] = [str(budget.get("executed") or ""), executed.strip()[:40]]
+        budget["executed"] = executed.strip()[:40]
+    canonical, assessment = assess_document(evaluation, document)
+    card = assessment.scorecard
+    self_total = version.adopted_total if version.adopted_total is not None else version.total
+    found, _ = ReEvaluation.objects.update_or_create(
+        evaluation=evaluation,
+        defaults={
+            "reviewer": by,
+            "document": canonical,
+            "total": card.total,
+            "grade": card.grade or "",
+            "self_total": self_total,
+            "note": note.strip()[:5000],
+        },
+    )
+    ReEvaluationEvent.objects.create(
+        re_evaluation=found,
+        actor=by,
+        total=card.total,
+        grade=card.grade or "",
+        changes=changes,
+        note=note.strip()[:5000],
+    )
+    return found
 
 
 __all__ = ["EvaluationKind"]

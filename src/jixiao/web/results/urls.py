@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.web.results import application_views, rectification_views, views
+from jixiao.web.results import application_views, rectification_views, reevaluation_views, views
 
 app_name = "results"
 
@@ -18,6 +18,7 @@ urlpatterns = [
         name="item_evidence",
     ),
     path("evaluations/<int:pk>/rectification/", rectification_views.from_evaluation, name="from_evaluation"),
+    path("evaluations/<int:pk>/re-evaluation/", reevaluation_views.re_evaluate, name="re_evaluate"),
     path("application/", application_views.application, name="application"),
     path("application/build/", application_views.build, name="application_build"),
     path("application/confirm/", application_views.confirm, name="application_confirm"),
