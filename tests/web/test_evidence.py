@@ -69,13 +69,13 @@ def test_accepted_files_are_stored_once_by_their_sha256(
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("伪装.pdf", PNG_BYTES, "实际是 PNG 图片"),
-        ("伪装.docx", ooxml("xlsx"), "实际是 Excel 表格"),
-        ("脚本.pdf", b"<script>alert(1)</script>", "无法识别的内容"),
+        ("伪装.pdf", PNG_BYTES, "扩展名是 .pdf，但内容实际是 PNG 图片；请上传真实的 PDF 文件$"),
+        ("伪装.docx", ooxml("xlsx"), "但内容实际是 Excel 表格；请上传真实的 Word 文档$"),
+        ("脚本.pdf", b"<script>alert(1)</script>", "但内容无法识别；请上传真实的 PDF 文件$"),
         ("病毒.exe", b"MZ\x90\x00", "不支持的文件类型"),
         ("无扩展名", PDF_BYTES, "不支持的文件类型"),
         ("空.pdf", b"", "空文件"),
-        ("坏.xlsx", b"PK\x03\x04broken", "无法识别的内容"),
+        ("坏.xlsx", b"PK\x03\x04broken", "但内容无法识别；请上传真实的 Excel 表格$"),
     ],
 )
 def test_refused_files_leave_nothing_behind(world: World, name: str, content: bytes, reason: str) -> None:
@@ -107,7 +107,9 @@ def test_the_upload_page_reports_a_refusal_in_chinese(world: World, client) -> N
         {"indicator": 0, "lock_version": target.lock_version, "file": SimpleUploadedFile("a.pdf", PNG_BYTES)},
         follow=True,
     )
-    assert "实际是 PNG 图片" in response.content.decode()
+    page = response.content.decode()
+    assert "但内容实际是 PNG 图片；请上传真实的 PDF 文件" in page
+    assert "图片 文件" not in page and "无法识别的内容" not in page
 
 
 def test_download_is_an_attachment_with_the_stored_bytes(world: World, client) -> None:

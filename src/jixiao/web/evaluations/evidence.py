@@ -29,7 +29,7 @@ ZIP = b"PK\x03\x04"
 
 #: extension → (content type, label)
 TYPES: dict[str, tuple[str, str]] = {
-    "pdf": ("application/pdf", "PDF"),
+    "pdf": ("application/pdf", "PDF 文件"),
     "png": ("image/png", "PNG 图片"),
     "jpg": ("image/jpeg", "JPEG 图片"),
     "jpeg": ("image/jpeg", "JPEG 图片"),
@@ -108,8 +108,8 @@ def check_upload(upload: Any, limit: int | None = None) -> tuple[str, str]:
     upload.seek(0)
     same = kind == ext or {kind, ext} <= {"jpg", "jpeg"}
     if kind is None or not same:
-        found = f"实际是 {TYPES[kind][1]}" if kind else "无法识别的内容"
-        raise EvidenceRejected(f"文件“{name}”的扩展名是 .{ext}，但内容{found}；请上传真实的 {TYPES[ext][1]} 文件")
+        found = f"内容实际是 {TYPES[kind][1]}" if kind else "内容无法识别"
+        raise EvidenceRejected(f"文件“{name}”的扩展名是 .{ext}，但{found}；请上传真实的 {TYPES[ext][1]}")
     return name, ext
 
 
