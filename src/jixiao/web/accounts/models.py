@@ -15,6 +15,25 @@ class Bureau(models.Model):
 
     name = models.CharField("名称", max_length=100, unique=True)
     region = models.CharField("行政区划", max_length=100, blank=True)
+    # What 新建自评 preselects for each kind; unset, the preparer chooses (never the first by name).
+    department_framework = models.ForeignKey(
+        "evaluations.FrameworkRecord",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kinds__contains": "department"},
+        verbose_name="部门整体支出默认评分标准",
+    )
+    project_framework = models.ForeignKey(
+        "evaluations.FrameworkRecord",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kinds__contains": "project"},
+        verbose_name="项目支出默认评分标准",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "财政局"
@@ -22,6 +41,10 @@ class Bureau(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def default_framework_id(self, kind: str) -> int | None:
+        """The record 新建自评 preselects for a kind's value (``department`` / ``project``)."""
+        return self.project_framework_id if kind == "project" else self.department_framework_id
 
 
 class Unit(models.Model):

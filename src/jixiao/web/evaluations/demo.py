@@ -27,6 +27,7 @@ from jixiao.web.evaluations.workflow import State
 BUREAU = "南昌市东湖区财政局"
 REGION = "江西省南昌市东湖区"
 FRAMEWORK = "dept-generic-2020"
+PROJECT_FRAMEWORK = "mof-2020-project"
 YEAR = 2021
 PASSWORD = "jixiao-demo-2021"
 SEED_EXAMPLE = Path(__file__).resolve().parents[4] / "examples" / "donghu-2021.yaml"
@@ -406,7 +407,15 @@ def load_demo(example: Path = SEED_EXAMPLE) -> int:
     services.framework_sync_builtin()
     framework = FrameworkRecord.objects.filter(framework_id=FRAMEWORK).order_by("-created_at").first()
     assert framework is not None, f"缺少内置评分标准 {FRAMEWORK}"
-    bureau = Bureau.objects.create(name=BUREAU, region=REGION)
+    project_standard = FrameworkRecord.objects.for_kind(EvaluationKind.PROJECT.value).filter(
+        framework_id=PROJECT_FRAMEWORK
+    )
+    bureau = Bureau.objects.create(
+        name=BUREAU,
+        region=REGION,
+        department_framework=framework,
+        project_framework=project_standard.order_by("-created_at").first(),
+    )
     seed_doc = canonical(load_evaluation(example))
     units = {"360102001": Unit.objects.create(bureau=bureau, code="360102001", name=seed_doc["unit"]["name"])}
     for spec in SPECS:

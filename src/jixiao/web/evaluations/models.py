@@ -23,12 +23,20 @@ from jixiao.web.evaluations.workflow import State
 USER = settings.AUTH_USER_MODEL
 
 
+class FrameworkQuerySet(models.QuerySet["FrameworkRecord"]):
+    def for_kind(self, kind: str) -> FrameworkQuerySet:
+        """The standards that apply to a kind's value (``kinds`` lists values: department,project)."""
+        return self.filter(kinds__contains=kind)
+
+
 class FrameworkRecord(models.Model):
     """A scoring standard (评分标准) as YAML, validated by ``parse_framework`` when saved.
 
     Evaluations point at one record, so a bureau's later change is a new version and never
     re-scores an evaluation already made under the old one.
     """
+
+    objects = FrameworkQuerySet.as_manager()
 
     framework_id = models.CharField("评分标准编号", max_length=100)
     version = models.CharField("版本", max_length=50)

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jixiao.core.model import EvaluationKind
@@ -47,7 +48,11 @@ def create(request: HttpRequest) -> HttpResponse:
     units = units_for_user(request.user, Role.PREPARER, Role.HEAD)
     if not units.exists():
         raise PermissionDenied("只有单位的填报人或单位负责人可以新建自评")
-    form = CreateForm(request.POST or None, units=units)
+    # A GET carrying the form's fields is the htmx refresh of the standards offered (kind or unit changed).
+    initial = {name: request.GET[name] for name in ("unit", "year", "kind", "project") if request.GET.get(name)}
+    form = CreateForm(
+        request.POST or None, units=units, initial=initial, refresh_url=reverse("evaluations:create")
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
