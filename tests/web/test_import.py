@@ -37,7 +37,7 @@ def test_an_evaluation_file_is_previewed_then_saved_on_confirmation(world: World
     payload = preview.context["payload"]
     done = client.post(
         reverse("evaluations:import_confirm", kwargs={"pk": world.evaluations["draft_a"].pk}),
-        {"payload": payload, "lock_version": before[0]},
+        {"payload": payload, "lock_version": before[0], "confirm_unit": "1"},  # the seed is another unit's
     )
     assert done.status_code == 302
     after = world.fresh("draft_a")
@@ -57,10 +57,14 @@ def test_a_filled_xlsx_table_is_read_by_the_core_importer(world: World, client, 
     assert "零陵区林业局" in page and "4753.66" in page
     client.post(
         reverse("evaluations:import_confirm", kwargs={"pk": world.evaluations["draft_a"].pk}),
-        {"payload": preview.context["payload"], "lock_version": world.fresh("draft_a").lock_version},
+        {
+            "payload": preview.context["payload"],
+            "lock_version": world.fresh("draft_a").lock_version,
+            "confirm_unit": "1",
+        },
     )
     document = world.fresh("draft_a").current_version.document
-    assert document["unit"]["name"] == "零陵区林业局"
+    assert document["unit"]["name"] == world.unit_a.name  # the registered name, the file's is in the note
     assert document["sources"]["budget.adjusted"] == "零陵区林业局自评表.xlsx:部门整体支出绩效自评表!E5"
 
 
@@ -115,8 +119,49 @@ def test_a_confirmation_after_someone_else_saved_is_a_conflict(world: World, cli
     client.force_login(world.prep_a)
     response = client.post(
         reverse("evaluations:import_confirm", kwargs={"pk": world.evaluations["draft_a"].pk}),
-        {"payload": preview.context["payload"], "lock_version": stale},
+        {"payload": preview.context["payload"], "lock_version": stale, "confirm_unit": "1"},
         follow=True,
     )
     assert "甲负责" in response.content.decode()
     assert world.fresh("draft_a").current_version.document["narrative"]["effects"] == "负责人改了"
+
+
+def _confirm(client, world: World, preview, **extra: str):
+    return client.post(
+        reverse("evaluations:import_confirm", kwargs={"pk": world.evaluations["draft_a"].pk}),
+        {"payload": preview.context["payload"], "lock_version": world.fresh("draft_a").lock_version, **extra},
+        follow=True,
+    )
+
+
+def test_another_units_file_needs_a_confirmation_that_is_recorded(world: World, client) -> None:
+    client.force_login(world.prep_a)
+    before = _state(world)
+    preview = _upload(client, world, "donghu-2021.yaml", EXAMPLE.read_bytes())
+    page = preview.content.decode()
+    expected = "文件中的单位是“东湖区城市综合管理协调领导小组办公室”，本自评的单位是“测试区甲单位”（单位编码 A001）"
+    assert expected in page and 'name="confirm_unit" value="1" required' in page
+    refused = _confirm(client, world, preview).content.decode()
+    assert f"{expected}。请确认这是本单位的自评表后再导入，文件未导入" in refused
+    assert _state(world) == before
+    _confirm(client, world, preview, confirm_unit="1")
+    after = world.fresh("draft_a")
+    assert after.current_version.document["unit"]["name"] == "测试区甲单位"
+    assert after.current_version.document["budget"]["adjusted"] == "1464.48"
+    event = after.audit_events.first()
+    assert (event.action, event.actor) == (AuditAction.IMPORT, world.prep_a)
+    assert event.note == f"导入文件：donghu-2021.yaml；{expected}，经导入人确认，按本单位名称保存"
+
+
+@pytest.mark.parametrize("written", ["测试区甲单位", " 测试区 甲单位 ", "A001"])
+def test_the_units_own_file_needs_no_confirmation(world: World, client, written: str) -> None:
+    client.force_login(world.prep_a)
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "  name: 东湖区城市综合管理协调领导小组办公室", f'  name: "{written}"', 1
+    )
+    preview = _upload(client, world, "本单位.yaml", text.encode("utf-8"))
+    assert "单位不一致" not in preview.content.decode() and "confirm_unit" not in preview.content.decode()
+    _confirm(client, world, preview)
+    after = world.fresh("draft_a")
+    assert after.current_version.document["unit"]["name"] == "测试区甲单位"
+    assert after.audit_events.first().note == "导入文件：本单位.yaml"

@@ -33,7 +33,7 @@ from jixiao.web.evaluations.editor import (
 from jixiao.web.evaluations.errors import DocumentInvalid, EditConflict, ServiceError
 from jixiao.web.evaluations.evidence import ACCEPTED
 from jixiao.web.evaluations.forms import EvidenceForm, ImportForm, posted_lock
-from jixiao.web.evaluations.importing import read_upload
+from jixiao.web.evaluations.importing import adopt_unit, read_upload, unit_mismatch
 from jixiao.web.evaluations.models import AuditAction, Evaluation, Evidence
 from jixiao.web.evaluations.workflow import EDITABLE, Action, State
 
@@ -263,6 +263,7 @@ def import_table(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
                 "lock_version": evaluation.lock_version,
                 "unit_name": get_path(document, "unit.name", ""),
+                "unit_mismatch": unit_mismatch(evaluation.unit, document),
             }
     return render(request, "evaluations/import.html", context)
 
@@ -277,13 +278,16 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "导入内容已过期或不完整，请重新上传文件")
         return redirect("evaluations:import", pk=pk)
     try:
+        document, unit_note = adopt_unit(
+            evaluation.unit, data["document"], confirmed=request.POST.get("confirm_unit") == "1"
+        )
         services.evaluation_save_document(
             evaluation=evaluation,
-            document=data["document"],
+            document=document,
             by=request.user,
             expected_lock_version=_expected(request),
             action=AuditAction.IMPORT,
-            note=f"导入文件：{data['filename']}",
+            note=f"导入文件：{data['filename']}{unit_note}",
         )
     except ServiceError as error:
         messages.error(request, error.message)
