@@ -13,14 +13,17 @@ the page), 403 the role may not do this, 404 the object is not visible to this u
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tests.web.surveys_world import open_survey
 from tests.web.world import PERSONAS, YEAR, World, pdf_upload
@@ -400,3 +403,52 @@ def test_unpublished_evaluations_cannot_be_reached_on_the_portal_by_guessing(wor
     assert client.get("/public/evaluations/999999/").status_code == 404
     listing = client.get(reverse("portal:year", kwargs={"year": world.evaluations["draft_a"].year})).content.decode()
     assert world.unit_b.name not in listing  # only a draft there
+
+
+# --- the matrix's view of links: what a page offers, the persona may open -----------------------
+
+#: Not opened by the crawl: report renderings (slow; their answers are in the matrix above) and
+#: the admin's own pages (Django guards them; only its index is opened), static files.
+_NOT_CRAWLED = {"evaluations:version_report", "portal:download", "api:report"}
+_HREF = re.compile(r'href="(/[^"#]*)')
+
+
+def _crawled(url: str) -> bool:
+    path = urlsplit(url).path
+    if path.startswith(("/static/", "/admin/")) and path != "/admin/":
+        return False
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return True  # a link to nowhere is opened, and answers 404
+    return match.view_name not in _NOT_CRAWLED and not match.view_name.startswith("api:")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_link_a_page_shows_answers(world: World, persona: str) -> None:
+    """Follow every internal link each persona's pages show (every year of the overview, every
+    evaluation and page reached from there): none answers 403 or 404 — a page offers only what
+    the role may do (the administrator reads; 审核 is the reviewer's)."""
+    client = _client(world, persona)
+    years = sorted({e.year for e in world.evaluations.values()})
+    choices = [f"?bureau={b.pk}&year={year}" for b in (world.bureau, world.other_bureau) for year in years]
+    queue = [("/", "start")]
+    seen, broken = {"/"}, []
+    while queue:
+        url, source = queue.pop(0)
+        response = client.get(url, follow=True)
+        if response.status_code != 200:
+            broken.append(f"{url} (linked from {source}) answers {response.status_code}")
+            continue
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        for href in _HREF.findall(response.content.decode()):
+            link = html.unescape(href)
+            # The overview's bureau and year are choices in a form: every one is opened as if chosen.
+            found = [f"{link}{choice}" for choice in choices] if link == "/review/" else [link]
+            for target in found:
+                if target not in seen and _crawled(target):
+                    seen.add(target)
+                    queue.append((target, url))
+    assert broken == []
+    assert len(seen) >= (5 if persona == "anon" else 10)

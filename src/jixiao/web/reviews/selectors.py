@@ -109,7 +109,9 @@ def _url_with_pk(name: str) -> Callable[[int], str]:
     return lambda pk: f"{before}{pk}{after}"
 
 
-def overview(bureau: Bureau, filters: Filters) -> Overview:
+def overview(bureau: Bureau, filters: Filters, *, may_review: bool = False) -> Overview:
+    """Every unit of the bureau for the filters; rows link to 审核 only when ``may_review``
+    (the bureau's reviewers: an administrator reads, and would meet a 403 there)."""
     units = list(Unit.objects.filter(bureau=bureau).order_by("code", "name"))
     found = Evaluation.objects.filter(unit__bureau=bureau, year=filters.year, kind=filters.kind)
     evaluations = found.with_summary().order_by("project")
@@ -123,7 +125,8 @@ def overview(bureau: Bureau, filters: Filters) -> Overview:
         if found:
             for evaluation in found:
                 evaluation.unit = unit  # already loaded: no query per row
-                review = review_url(evaluation.pk) if evaluation.state in _AWAITING_REVIEW else ""
+                awaiting = may_review and evaluation.state in _AWAITING_REVIEW
+                review = review_url(evaluation.pk) if awaiting else ""
                 rows.append(Row(unit, evaluation, detail_url(evaluation.pk), review))
         else:
             rows.append(Row(unit, None))

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from jixiao.core.model import EvaluationKind
 from jixiao.web.accounts.models import Bureau
-from jixiao.web.accounts.selectors import bureaus_for_user
+from jixiao.web.accounts.selectors import bureaus_for_user, scope_of
 from jixiao.web.choices import choices, values
 from jixiao.web.evaluations import selectors as evaluation_selectors
 from jixiao.web.evaluations.presenters import page_context
-from jixiao.web.evaluations.workflow import Action
+from jixiao.web.evaluations.workflow import Action, allowed
 from jixiao.web.responses import XLSX, download
 from jixiao.web.reviews import selectors
 from jixiao.web.reviews.export import overview_xlsx
@@ -52,7 +52,8 @@ def _filters(request: HttpRequest, bureau: Bureau) -> tuple[selectors.Filters, l
 def overview(request: HttpRequest) -> HttpResponse:
     bureau = _bureau(request)
     filters, years = _filters(request, bureau)
-    data = selectors.overview(bureau, filters)
+    may_review = allowed(Action.APPROVE, scope_of(request.user).bureau_roles.get(bureau.pk, frozenset()))
+    data = selectors.overview(bureau, filters, may_review=may_review)
     context = {
         "data": data,
         "bureaus": bureaus_for_user(request.user),
