@@ -196,6 +196,10 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "evaluations:approve": [Case(ev("signed_a"), row(L, 403, 403, 404, 302, 404, 403), method="post")],
     "evaluations:publish": [Case(ev("approved_a"), row(L, 403, 403, 404, 302, 404, 403), method="post")],
+    "evaluations:withdraw": [
+        Case(ev(key), row(L, 403, 403, 404, 302, 404, 403), method="post", data=lambda w: {"comment": "数字有误"})
+        for key in ("approved_a", "published_a")
+    ],
     "reviews:overview": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
     "reviews:export": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
     "reviews:review": [Case(ev("signed_a"), row(L, 403, 403, 404, 200, 404, 403))],

@@ -100,6 +100,9 @@ class Evaluation(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("最后修改", auto_now=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    #: set when an evaluation withdrawn after publication is published again (更正); the first
+    #: publication's date stays in ``published_at``
+    corrected_at = models.DateTimeField("更正时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "自评"
@@ -158,6 +161,7 @@ class AuditAction(Labelled):
     RETURN = "return", "退回"
     APPROVE = "approve", "审核通过"
     PUBLISH = "publish", "公开"
+    WITHDRAW = "withdraw", "撤回"
 
 
 

@@ -18,7 +18,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jixiao.core.findings import Severity
@@ -111,14 +112,16 @@ def _claim(
     if new_state is not None:
         changes["state"] = new_state.value
         if new_state is State.PUBLISHED:
-            changes["published_at"] = now
+            # Published before (then withdrawn): this publication is a correction, dated apart.
+            changes["published_at"] = Coalesce(F("published_at"), Value(now))
+            changes["corrected_at"] = Case(When(published_at__isnull=False, then=Value(now)), default=F("corrected_at"))
     before = State(evaluation.state)
     if query.update(**changes) == 0:
         fresh = Evaluation.objects.only("state", "lock_version").get(pk=evaluation.pk)
         if fresh.state not in allowed_states:
             raise TransitionRefused(f"此自评当前状态为“{State(fresh.state).label}”，不能{doing}")
         raise EditConflict(_conflict_message(evaluation, doing))
-    evaluation.refresh_from_db(fields=["state", "lock_version", "updated_at", "published_at"])
+    evaluation.refresh_from_db(fields=["state", "lock_version", "updated_at", "published_at", "corrected_at"])
     return before
 
 
@@ -536,3 +539,27 @@ def evaluation_publish(*, evaluation: Evaluation, by: Any, expected_lock_version
     if assumed_fields(core):
         raise TransitionRefused(f"不能公开：{assumed_message(core).removeprefix('不能生成公开版：')}")
     _transition(evaluation, by, Action.PUBLISH, AuditAction.PUBLISH, expected_lock_version)
+
+
+@transaction.atomic
+def evaluation_withdraw(
+    *, evaluation: Evaluation, by: Any, comment: str, expected_lock_version: int | None = None
+) -> None:
+    """审核通过 / 已公开 → 已签批 (撤回), by the bureau's reviewer, with the reason.
+
+    A published evaluation leaves the portal until it is published again, which is then a
+    correction (``corrected_at``). The version stays frozen: to change figures, the reviewer
+    returns it to the unit as usual.
+    """
+    _require(by, evaluation, Action.WITHDRAW)
+    comment = comment.strip()
+    if not comment:
+        raise ServiceError("撤回时须填写撤回理由")
+    before = _transition(evaluation, by, Action.WITHDRAW, AuditAction.WITHDRAW, expected_lock_version, note=comment)
+    ReviewComment.objects.create(
+        evaluation=evaluation,
+        version_id=evaluation.current_version_id,
+        author=by,
+        decision=ReviewComment.Decision.WITHDRAW,
+        text=f"（撤回前为“{before.label}”）{comment}",
+    )

@@ -26,4 +26,5 @@ urlpatterns = [
     path("evaluations/<int:pk>/return/", views.return_, name="return"),
     path("evaluations/<int:pk>/approve/", views.approve, name="approve"),
     path("evaluations/<int:pk>/publish/", views.publish, name="publish"),
+    path("evaluations/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -50,9 +50,7 @@ def create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有单位的填报人或单位负责人可以新建自评")
     # A GET carrying the form's fields is the htmx refresh of the standards offered (kind or unit changed).
     initial = {name: request.GET[name] for name in ("unit", "year", "kind", "project") if request.GET.get(name)}
-    form = CreateForm(
-        request.POST or None, units=units, initial=initial, refresh_url=reverse("evaluations:create")
-    )
+    form = CreateForm(request.POST or None, units=units, initial=initial, refresh_url=reverse("evaluations:create"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -142,7 +140,7 @@ def _transition_view(action: Action, run: Callable[..., Any], done: str) -> Call
             "by": request.user,
             "expected_lock_version": posted_lock(request),
         }
-        if action in {Action.RETURN, Action.APPROVE}:
+        if action in {Action.RETURN, Action.APPROVE, Action.WITHDRAW}:
             kwargs["comment"] = comment
         try:
             run(**kwargs)
@@ -166,3 +164,6 @@ sign_off = _transition_view(Action.SIGN_OFF, services.evaluation_sign_off, "已�
 return_ = _transition_view(Action.RETURN, services.evaluation_return, "已退回，填报人可在新版本中修改")
 approve = _transition_view(Action.APPROVE, services.evaluation_approve, "已审核通过")
 publish = _transition_view(Action.PUBLISH, services.evaluation_publish, "已公开，公众可在公开栏目查看")
+withdraw = _transition_view(
+    Action.WITHDRAW, services.evaluation_withdraw, "已撤回，自评回到“已签批”待审核；再次公开时公开栏目注明更正日期"
+)

@@ -3,6 +3,9 @@
 草稿 →(提交，填报人)→ 已提交 →(签批，单位负责人)→ 已签批 →(审核通过，财政审核人)→ 审核通过
 →(公开，财政审核人)→ 已公开. 已提交 may be returned by the unit head and 已签批 by the
 finance reviewer (退回, with a comment); a returned evaluation is edited and submitted again.
+An approved or published one may be withdrawn by the reviewer (撤回, with a reason): it goes
+back to 已签批, the bureau's queue, to be approved again or returned to the unit; publishing it
+again is a correction (更正), dated on the portal (docs/web.md, 撤回与更正).
 
 Sign-off is a state of its own rather than part of submission: the preparer and the head
 are different people, the head's signature is a recorded act, and the reviewer's queue is
@@ -33,6 +36,7 @@ class Action(Labelled):
     RETURN = "return", "退回"
     APPROVE = "approve", "审核通过"
     PUBLISH = "publish", "公开"
+    WITHDRAW = "withdraw", "撤回"
 
 #: Which roles may attempt each action. Administrators read; they do not fill in or review
 #: (separation of duties). Whether the state allows the action is the services' business.
@@ -44,6 +48,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.RETURN: frozenset({Role.HEAD, Role.REVIEWER}),
     Action.APPROVE: frozenset({Role.REVIEWER}),
     Action.PUBLISH: frozenset({Role.REVIEWER}),
+    Action.WITHDRAW: frozenset({Role.REVIEWER}),
 }
 
 EDITABLE = frozenset({State.DRAFT, State.RETURNED})
@@ -55,6 +60,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State]] = {
     Action.RETURN: (frozenset({State.SUBMITTED, State.SIGNED}), State.RETURNED),
     Action.APPROVE: (frozenset({State.SIGNED}), State.APPROVED),
     Action.PUBLISH: (frozenset({State.APPROVED}), State.PUBLISHED),
+    Action.WITHDRAW: (frozenset({State.APPROVED, State.PUBLISHED}), State.SIGNED),
 }
 
 #: Who returns from where: the head sends a submitted evaluation back before signing,

@@ -14,6 +14,7 @@ class ReviewComment(models.Model):
     class Decision(Labelled):
         RETURN = "return", "退回修改"
         APPROVE = "approve", "审核通过"
+        WITHDRAW = "withdraw", "撤回"
 
     evaluation = models.ForeignKey(Evaluation, models.CASCADE, related_name="review_comments", verbose_name="自评")
     version = models.ForeignKey(EvaluationVersion, models.PROTECT, related_name="review_comments", verbose_name="版本")
