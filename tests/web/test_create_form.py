@@ -49,7 +49,9 @@ def test_the_bureaus_default_is_preselected_for_each_kind(world: World, client) 
         reverse("evaluations:create"), {"unit": world.unit_a.pk, "kind": "project"}, HTTP_HX_REQUEST="true"
     )
     offered, selected = _options(refreshed.content.decode())
-    assert offered == [_label("mof-2020-project")] and selected == [_label("mof-2020-project")]
+    project = {f"{r.title}（{r.version} 版）" for r in FrameworkRecord.objects.for_kind("project")}
+    assert set(offered) == project and _label("dept-generic-2020") not in offered
+    assert selected == [_label("mof-2020-project")]
 
 
 def test_a_standard_of_the_other_kind_is_refused(world: World, client) -> None:
