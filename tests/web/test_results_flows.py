@@ -240,3 +240,16 @@ def test_a_reviewer_rescores_a_sample_with_own_values_and_the_difference_is_kept
 def test_a_draft_cannot_be_re_evaluated(world: World) -> None:
     with pytest.raises(ServiceError, match="已签批"):
         services.re_evaluate(by=world.reviewer, evaluation=world.fresh("draft_a"), actuals={})
+
+
+def test_the_portal_summarises_the_years_published_results_only(world: World) -> None:
+    published = world.fresh("published_a")
+    version = published.current_version
+    page = Client().get(f"/public/{published.year}/").content.decode()
+    assert "公开的自评" in page and "1 份" in page
+    assert f"{version.adopted_grade} 1" in page
+    from jixiao.web.portal.selectors import summary
+
+    other_year = summary(world.evaluations["approved_a"].year)  # approved, not published
+    assert other_year["count"] == 0
+    assert "平均自评得分" not in Client().get(f"/public/{world.evaluations['approved_a'].year}/").content.decode()

@@ -24,6 +24,7 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
         "year": year,
         "years": selectors.published_years(),
         "evaluations": selectors.published_in(year, q),
+        "summary": selectors.summary(year),
         "q": q,
     }
     return render(request, "portal/year.html", context)

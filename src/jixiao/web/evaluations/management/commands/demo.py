@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jixiao.ingest.errors import InputError
+from jixiao.web.accounts.models import Bureau
 from jixiao.web.evaluations import demo
+from jixiao.web.results.demo import load_results_demo
 
 
 class Command(BaseCommand):
@@ -43,6 +46,8 @@ class Command(BaseCommand):
                 raise CommandError(f"找不到种子单位的评价文件 {example}；请在仓库根目录运行，或用 --example 指定")
             try:
                 count = demo.load_demo(example)
+                bureau = Bureau.objects.get(name=demo.BUREAU)
+                load_results_demo(bureau, get_user_model().objects.get(username="shenhe"), demo.YEAR)
             except InputError as error:
                 raise CommandError(f"种子单位的评价文件无法读取：{error}") from None
             self.stdout.write(f"已载入演示数据：{demo.BUREAU}，{count} 份自评。")
