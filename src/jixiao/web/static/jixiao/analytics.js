@@ -4,6 +4,12 @@
   var palette = ["#1f3b5a", "#4f8a3c", "#d9a400", "#b3261e", "#9aa5b1", "#6c4f9c"];
   var charts = {};
 
+  /* the scatter's points carry the index of their table row, which holds the unit's name and link */
+  function rowLink(index) {
+    var row = document.querySelectorAll("#chart-scatter tbody tr")[index];
+    return row ? row.querySelector("a") : null;
+  }
+
   function option(spec) {
     var base = {
       color: palette,
@@ -18,7 +24,9 @@
       base.xAxis = { type: "value", name: spec.xName, nameLocation: "middle", nameGap: 28, scale: true };
       base.yAxis = { type: "value", name: spec.yName, scale: true };
       base.tooltip.formatter = function (p) {
-        return p.data[2] + "<br>执行率 " + p.data[0] + "%，总分 " + p.data[1];
+        var link = rowLink(p.data[2]);
+        var name = link ? link.textContent : "";
+        return echarts.format.encodeHTML(name) + "<br>执行率 " + p.data[0] + "%，总分 " + p.data[1];
       };
       base.series = [{ type: "scatter", symbolSize: 7, data: spec.points, large: spec.points.length > 2000,
         itemStyle: { opacity: 0.75 }, cursor: "pointer" }];
@@ -54,7 +62,10 @@
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option(spec));
     if (spec.type === "scatter") {
-      chart.on("click", function (p) { if (p.data && p.data[3]) { window.location.href = p.data[3]; } });
+      chart.on("click", function (p) {
+        var link = p.data ? rowLink(p.data[2]) : null;
+        if (link) { window.location.href = link.href; }
+      });
     }
     charts[key] = chart;
   });
