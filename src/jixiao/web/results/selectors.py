@@ -152,7 +152,7 @@ def _scatter(base: QuerySet[Evaluation], filters: Filters) -> Chart:
         )
     )  # fmt: skip
     detail = _url_with_pk("evaluations:detail")
-    points = []
+    points: list[list[float | int]] = []
     for pk, unit, project, rate, total, grade in found.order_by("unit__code", "project"):
         name = f"{unit} · {project}" if project else unit
         chart.rows.append((name, _number(rate), _number(total), grade))
