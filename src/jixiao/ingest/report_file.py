@@ -216,8 +216,8 @@ def _read_pdf(data: bytes, file: str) -> ReportDocument:
     except (PDFSyntaxError, Exception) as error:  # a damaged PDF raises many kinds of error
         if isinstance(error, InputError):
             raise
-        read = f"已读到 {len(pages_text)} 页文字后" if pages_text else "没有读到任何文字"
-        raise InputError(f"PDF 文件已损坏或结构异常，{read}无法继续（{type(error).__name__}）；"
+        read = f"读到 {len(pages_text)} 页文字后出错" if pages_text else "没有读到任何文字"
+        raise InputError(f"PDF 文件已损坏或结构异常（{type(error).__name__}），{read}；"
                          "请重新导出 PDF 或提供 Word 版本", file=file) from None  # fmt: skip
     if count == 0:
         raise InputError("PDF 文件中没有页面，没有可读的内容", file=file)
