@@ -54,8 +54,8 @@ def image_only_pdf(path: Path, pages: int) -> Path:
         draw = b"q 500 0 0 700 40 60 cm /Im0 Do Q"
         objects.append(b"<< /Length %d >>\nstream\n" % len(draw) + draw + b"\nendstream")
         pixels = bytes(range(256)) * 12
-        objects.append(b"<< /Type /XObject /Subtype /Image /Width 32 /Height 32 /ColorSpace /DeviceRGB "
-                       b"/BitsPerComponent 8 /Length %d >>\nstream\n" % len(pixels) + pixels + b"\nendstream")  # fmt: skip
+        head = b"<< /Type /XObject /Subtype /Image /Width 32 /Height 32 /ColorSpace /DeviceRGB /BitsPerComponent 8"
+        objects.append(head + b" /Length %d >>\nstream\n" % len(pixels) + pixels + b"\nendstream")
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {pages} >>".encode()
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
