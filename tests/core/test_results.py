@@ -17,6 +17,7 @@ from jixiao.core.results import (
     RuleTableError,
     apply_rules,
     coverage,
+    required_shares,
     rule_table,
 )
 
@@ -187,6 +188,29 @@ def test_no_projects_makes_coverage_not_applicable_rather_than_zero() -> None:
     assert figure.sentence() == "本年度没有项目支出，单位自评覆盖面不适用。"
 
 
+def test_project_money_without_any_project_evaluated_is_short_not_inapplicable() -> None:
+    (figure, *_) = coverage([], project_money=D(80))
+    assert figure.applies and figure.met is False
+    assert figure.sentence() == "本年度项目支出 80.00 万元，没有单位自评的项目，未达到不低于 100% 的要求。"
+
+
 def test_a_required_share_above_100_is_refused() -> None:
     with pytest.raises(RuleTableError, match="部门评价的覆盖面要求 120% 应在 0–100% 之间"):
         coverage([], {Level.DEPARTMENT: D(120)})
+
+
+def test_money_outside_the_listed_projects_counts_as_not_evaluated() -> None:
+    listed = [CoverageProject(D(300), frozenset({Level.SELF})), CoverageProject(D(100), frozenset({Level.SELF}))]
+    figures = {f.level: f for f in coverage(listed, project_money=D(1000))}
+    assert figures[Level.SELF].of_amount == D(1000)
+    assert figures[Level.SELF].amount_share == D("40.00")
+    assert figures[Level.SELF].share == D("100.00")  # both listed projects
+
+
+def test_required_shares_come_from_the_rule_table_and_bad_ones_are_refused() -> None:
+    assert required_shares(DEFAULT_RULES) == {Level.SELF: D(100), Level.DEPARTMENT: D(60)}
+    assert required_shares({"coverage": {"bureau": 10}}) == {Level.BUREAU: D(10)}
+    with pytest.raises(RuleTableError, match="“county”不是评价层级"):
+        rule_table(rules(coverage={"county": 50}))
+    with pytest.raises(RuleTableError, match="部门评价的覆盖面要求 150% 应在 0–100% 之间"):
+        rule_table(rules(coverage={"department": 150}))

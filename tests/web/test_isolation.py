@@ -248,6 +248,7 @@ MATRIX: dict[str, list[Case]] = {
         )
     ],
     "results:rules": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
+    "results:coverage": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
     "portal:index": [Case(none, row(302, 302, 302, 302, 302, 302, 302))],
     "portal:year": [Case(lambda w: {"year": w.evaluations["published_a"].year}, PUBLIC)],
     "portal:detail": [

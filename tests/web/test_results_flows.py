@@ -7,6 +7,7 @@ import copy
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -253,3 +254,43 @@ def test_the_portal_summarises_the_years_published_results_only(world: World) ->
     other_year = summary(world.evaluations["approved_a"].year)  # approved, not published
     assert other_year["count"] == 0
     assert "平均自评得分" not in Client().get(f"/public/{world.evaluations['approved_a'].year}/").content.decode()
+
+
+def _project(world: World, name: str, amount: str, year: int = YEAR) -> Any:
+    from jixiao.web.evaluations.models import Evaluation
+
+    evaluation = Evaluation.objects.create(
+        unit=world.unit_a, year=year, kind="project", project=name, framework=world.framework
+    )
+    version = EvaluationVersion.objects.create(
+        evaluation=evaluation, number=1, document={"budget": {"adjusted": amount, "unit": "万元"}}
+    )
+    evaluation.current_version = version
+    evaluation.save(update_fields=["current_version"])
+    return evaluation
+
+
+def test_coverage_counts_project_evaluations_against_the_units_project_money(world: World) -> None:
+    draft = world.fresh("draft_a")
+    lines = draft.current_version.document["budget"]["by_nature"]
+    project_money = Decimal(next(line["adjusted"] for line in lines if line["name"] == "项目支出"))
+    first = _project(world, "校舍维修", "100")
+    _project(world, "教师培训", "50")
+    ReEvaluation.objects.create(evaluation=first, reviewer=world.reviewer, document={}, total=Decimal(80))
+    page = _client(world, "reviewer").get("/results/coverage/", {"year": YEAR}).content.decode()
+    share = (Decimal(15000) / project_money).quantize(Decimal("0.01"))
+    assert f"{share}%" in page
+    assert "本年度单位自评项目 2 个" in page
+    assert "本年度财政评价项目 1 个" in page
+    # the unit's 部门整体 evaluation states the same sentence
+    detail = _client(world, "prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
+    assert "评价覆盖面" in detail
+    assert f"涉及资金 150.00 万元，占项目资金 {project_money:.2f} 万元的 {share}%" in detail
+
+
+def test_a_unit_with_project_money_but_no_project_evaluation_falls_short(world: World) -> None:
+    draft_b = world.fresh("draft_b")
+    lines = draft_b.current_version.document["budget"]["by_nature"]
+    money = Decimal(next(line["adjusted"] for line in lines if line["name"] == "项目支出"))
+    detail = _client(world, "prep_b").get(f"/evaluations/{draft_b.pk}/").content.decode()
+    assert f"本年度项目支出 {money:.2f} 万元，没有单位自评的项目，未达到不低于 100% 的要求" in detail

@@ -158,6 +158,7 @@ def rule_table(data: Mapping[str, object]) -> RuleTable:
     if not MIN_BALANCE_CUT <= balance_cut <= HUNDRED:
         msg = f"结转结余增量压减比例 {fmt(balance_cut)}% 应在 {fmt(MIN_BALANCE_CUT)}%–100% 之间"
         raise RuleTableError(msg)
+    required_shares(data)  # refused here too, so a saved table always applies
     return RuleTable(
         bands=tuple(bands),
         full=full,
@@ -181,6 +182,7 @@ DEFAULT_RULES: Final[Mapping[str, object]] = {
     "commend_top": 10,
     "call_in_bottom": 3,
     "ranking_kind": "department",
+    "coverage": {"self": 100, "department": 60},
 }
 
 
@@ -340,16 +342,26 @@ class CoverageFigure:
         return rate(HUNDRED * self.amount / self.of_amount) if self.of_amount else None
 
     @property
+    def applies(self) -> bool:
+        """False for a unit with no project and no project money: nothing to cover."""
+        return bool(self.of_projects) or self.of_amount > ZERO
+
+    @property
     def met(self) -> bool | None:
-        if self.required is None:
+        if self.required is None or not self.applies:
             return None
         share = self.share
         return share is not None and share >= self.required
 
     def sentence(self) -> str:
         """The coverage sentence a 部门整体 report prints (docs/results.md#coverage)."""
-        if not self.of_projects:
+        if not self.applies:
             return f"本年度没有项目支出，{self.level.label}覆盖面不适用。"
+        if not self.of_projects:
+            text = f"本年度项目支出 {fmt(self.of_amount, AMOUNT_PLACES)} 万元，没有{self.level.label}的项目"
+            if self.required is not None:
+                text += f"，未达到不低于 {fmt(self.required)}% 的要求"
+            return text + "。"
         text = (
             f"本年度{self.level.label}项目 {self.projects} 个，占全部 {self.of_projects} 个项目的 "
             f"{fmt(self.share, RATE_PLACES)}%；"
@@ -365,15 +377,46 @@ class CoverageFigure:
 DEFAULT_REQUIRED: Final[Mapping[Level, Decimal]] = {Level.SELF: HUNDRED, Level.DEPARTMENT: Decimal(60)}
 
 
+def required_shares(data: Mapping[str, object]) -> dict[Level, Decimal]:
+    """The required shares a rule table sets under ``coverage`` (e.g. ``{self: 100, department: 60}``)."""
+    raw = data.get("coverage")
+    if raw is None:
+        return dict(DEFAULT_REQUIRED)
+    if not isinstance(raw, Mapping):
+        msg = "覆盖面要求（coverage）应是键值表，如 {self: 100, department: 60}"
+        raise RuleTableError(msg)
+    shares = {}
+    for key, value in raw.items():
+        try:
+            level = Level(str(key))
+        except ValueError:
+            msg = f"覆盖面要求中的“{key}”不是评价层级（self、department、bureau）"
+            raise RuleTableError(msg) from None
+        share = _number(value, f"{level.label}的覆盖面要求")
+        if not ZERO <= share <= HUNDRED:
+            msg = f"{level.label}的覆盖面要求 {fmt(share)}% 应在 0–100% 之间"
+            raise RuleTableError(msg)
+        shares[level] = share
+    return shares
+
+
 def coverage(
-    projects: Sequence[CoverageProject], required: Mapping[Level, Decimal] = DEFAULT_REQUIRED
+    projects: Sequence[CoverageProject],
+    required: Mapping[Level, Decimal] = DEFAULT_REQUIRED,
+    project_money: Decimal | None = None,
 ) -> tuple[CoverageFigure, ...]:
-    """Projects and money evaluated at each level, against the required shares."""
+    """Projects and money evaluated at each level, against the required shares.
+
+    ``project_money`` is the unit's whole 项目支出 when known (the 部门整体 budget's project line):
+    money not in any listed project then counts as not evaluated.
+    """
     for level, share in required.items():
         if not ZERO <= share <= HUNDRED:
             msg = f"{level.label}的覆盖面要求 {fmt(share)}% 应在 0–100% 之间"
             raise RuleTableError(msg)
     total = sum((item.amount for item in projects), ZERO)
+    if project_money is not None and project_money > total:
+        total = project_money
     figures = []
     for level in Level:
         covered = [item for item in projects if level in item.levels]

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from jixiao.core.model import EvaluationKind
 from jixiao.web.evaluations import selectors
 from jixiao.web.evaluations.assessments import assess_version
 from jixiao.web.evaluations.downloads import FORMATS, ReportRefused, ReportUnavailable, filename_for, render_report
@@ -24,7 +25,7 @@ from jixiao.web.evaluations.workflow import Action
 from jixiao.web.jobs import services as jobs
 from jixiao.web.jobs.models import Job, JobState, ReportCopy
 from jixiao.web.responses import download
-from jixiao.web.results.selectors import items_of_evaluation, prior_items_of
+from jixiao.web.results.selectors import items_of_evaluation, prior_items_of, required_of, unit_coverage
 from jixiao.web.reviews.selectors import comments_of
 
 
@@ -52,6 +53,11 @@ def page_context(request: HttpRequest, evaluation: Evaluation, version: Evaluati
         # last year's rectification items of the unit, and the items issued from this evaluation
         "prior_items": prior_items_of(evaluation.unit_id, evaluation.year),
         "own_items": items_of_evaluation(evaluation),
+        "coverage": (
+            unit_coverage(evaluation, required_of(evaluation.unit.bureau, evaluation.year))
+            if evaluation.kind == EvaluationKind.DEPARTMENT.value
+            else ()
+        ),
     }
 
 

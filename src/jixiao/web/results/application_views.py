@@ -177,3 +177,23 @@ def rules(request: HttpRequest) -> HttpResponse:
         "bureaus": bureaus_for_user(request.user),
     }
     return render(request, "results/rules.html", context)
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Coverage per unit and for the bureau against the required shares (docs/results.md#coverage)."""
+    bureau = _bureau(request)
+    if bureau is None:
+        raise PermissionDenied("只有财政部门可以查看覆盖面")
+    year = _year(request)
+    required = selectors.required_of(bureau, year)
+    rows, total = selectors.coverage_rows(bureau, year, required)
+    context = {
+        "bureau": bureau,
+        "bureaus": bureaus_for_user(request.user),
+        "year": year,
+        "rows": rows,
+        "total": total,
+        "required": [(level.label, share) for level, share in required.items()],
+    }
+    return render(request, "results/coverage.html", context)

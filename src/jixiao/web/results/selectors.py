@@ -23,6 +23,16 @@ from django.urls import reverse
 from jixiao.core.model import EvaluationKind
 from jixiao.core.numbers import fmt
 from jixiao.core.rectification import OWED, ItemState, overdue
+from jixiao.core.results import (
+    DEFAULT_REQUIRED,
+    DEFAULT_RULES,
+    CoverageFigure,
+    CoverageProject,
+    Level,
+    RuleTableError,
+    coverage,
+    required_shares,
+)
 from jixiao.web.accounts.models import Bureau, Unit
 from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations.models import Evaluation
@@ -457,3 +467,90 @@ def rule_record(bureau: Bureau, year: int) -> RuleTableRecord | None:
 
 def re_evaluation_of(evaluation: Evaluation) -> ReEvaluation | None:
     return ReEvaluation.objects.filter(evaluation=evaluation).first()
+
+
+# --- coverage (评价覆盖面, docs/results.md#coverage) -----------------------------------------------
+
+
+def _wan(value: Any, unit: Any) -> Decimal:
+    """A budget figure from a document in 万元 (a table in 元 is converted); 0 when unreadable."""
+    try:
+        amount = Decimal(str(value)) if value not in (None, "") else Decimal(0)
+    except ArithmeticError:
+        return Decimal(0)
+    return amount / Decimal(10000) if unit == "元" else amount
+
+
+def _project_line(by_nature: Any) -> Decimal | None:
+    for line in by_nature if isinstance(by_nature, list) else []:
+        if isinstance(line, dict) and str(line.get("name", "")).startswith("项目"):
+            return _wan(line.get("adjusted"), None)
+    return None
+
+
+@dataclass
+class CoverageRow:
+    unit: Unit
+    figures: tuple[CoverageFigure, ...]
+    project_money: Decimal | None
+
+    def figure(self, level: str) -> CoverageFigure:
+        return next(f for f in self.figures if f.level.value == level)
+
+
+def coverage_rows(
+    bureau: Bureau, year: int, required: dict[Level, Decimal], unit_id: int | None = None
+) -> tuple[list[CoverageRow], CoverageRow]:
+    """Per unit and for the bureau: project self-evaluations and bureau re-evaluations, by number and
+    money, against the 项目支出 of each unit's 部门整体 evaluation. Two queries (JSON keys read by the
+    database), whatever the number of units."""
+    projects: dict[int, list[CoverageProject]] = defaultdict(list)
+    scope = Evaluation.objects.filter(unit__bureau=bureau, year=year)
+    if unit_id is not None:
+        scope = scope.filter(unit_id=unit_id)
+    found = scope.filter(kind=EvaluationKind.PROJECT.value).values_list(
+        "unit_id", "current_version__document__budget__adjusted", "current_version__document__budget__unit",
+        "re_evaluation__id",
+    )  # fmt: skip
+    for owner, amount, money_unit, sampled in found:
+        levels = {Level.SELF} | ({Level.BUREAU} if sampled else set())
+        projects[owner].append(CoverageProject(_wan(amount, money_unit), frozenset(levels)))
+    money: dict[int, Decimal | None] = {}
+    departments = scope.filter(kind=EvaluationKind.DEPARTMENT.value).values_list(
+        "unit_id", "current_version__document__budget__by_nature"
+    )
+    for owner, by_nature in departments:
+        money[owner] = _project_line(by_nature)
+    units = Unit.objects.filter(bureau=bureau, pk__in=set(projects) | set(money)).order_by("code")
+    rows = [
+        CoverageRow(unit, coverage(projects.get(unit.pk, []), required, money.get(unit.pk)), money.get(unit.pk))
+        for unit in units
+    ]
+    everything = [project for listed in projects.values() for project in listed]
+    known = [m for m in money.values() if m is not None]
+    total = CoverageRow(
+        Unit(name=bureau.name, code=""), coverage(everything, required, sum(known, Decimal(0)) if known else None), None
+    )
+    return rows, total
+
+
+def unit_coverage(evaluation: Evaluation, required: dict[Level, Decimal]) -> tuple[CoverageFigure, ...]:
+    """The coverage a 部门整体 evaluation states: its unit's project evaluations of the same year."""
+    rows, _ = coverage_rows(evaluation.unit.bureau, evaluation.year, required, evaluation.unit_id)
+    for row in rows:
+        if row.unit.pk == evaluation.unit_id:
+            return row.figures
+    return ()
+
+
+def rules_for(bureau: Bureau, year: int) -> dict[str, Any]:
+    """The bureau's rule table for the year, or the example one (docs/results.md#rule-table)."""
+    record = RuleTableRecord.objects.filter(bureau=bureau, year=year).first()
+    return dict(record.data) if record else dict(DEFAULT_RULES)
+
+
+def required_of(bureau: Bureau, year: int) -> dict[Level, Decimal]:
+    try:
+        return required_shares(rules_for(bureau, year))
+    except RuleTableError:
+        return dict(DEFAULT_REQUIRED)

@@ -22,7 +22,7 @@ from jixiao.core import rectification as rect
 from jixiao.core.findings import Finding
 from jixiao.core.model import AmountUnit, EvaluationKind
 from jixiao.core.numbers import YUAN_PER_WAN
-from jixiao.core.results import DEFAULT_RULES, ResultLine, RuleTableError, apply_rules, rule_table
+from jixiao.core.results import ResultLine, RuleTableError, apply_rules, rule_table
 from jixiao.web.accounts.models import Bureau, Role, Unit
 from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations import evidence
@@ -30,6 +30,7 @@ from jixiao.web.evaluations.assessments import assess_document
 from jixiao.web.evaluations.documents import clone
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
+from jixiao.web.results import selectors
 from jixiao.web.results.models import (
     Application,
     ApplicationLine,
@@ -211,11 +212,6 @@ def item_attach(*, by: Any, item: RectificationItem, upload: Any) -> Rectificati
 # --- rule table and results application ---------------------------------------------------------
 
 
-def rules_for(bureau: Bureau, year: int) -> dict[str, Any]:
-    record = RuleTableRecord.objects.filter(bureau=bureau, year=year).first()
-    return dict(record.data) if record else dict(DEFAULT_RULES)
-
-
 @transaction.atomic
 def rules_save(*, by: Any, bureau: Bureau, year: int, data: dict[str, Any]) -> RuleTableRecord:
     """Save a rule table after the core accepted it (a bad band is refused with its name)."""
@@ -258,7 +254,7 @@ def application_build(*, by: Any, bureau: Bureau, year: int) -> Application:
     then one insert of all lines.
     """
     _bureau_reviewer(by, bureau.pk)
-    data = rules_for(bureau, year)
+    data = selectors.rules_for(bureau, year)
     try:
         table = rule_table(data)
     except RuleTableError as error:

@@ -25,4 +25,5 @@ urlpatterns = [
     path("application/export.xlsx", application_views.export, name="application_export"),
     path("application/lines/<int:pk>/", application_views.adjust, name="application_adjust"),
     path("rules/", application_views.rules, name="rules"),
+    path("coverage/", application_views.coverage, name="coverage"),
 ]
