@@ -294,3 +294,18 @@ def test_a_unit_with_project_money_but_no_project_evaluation_falls_short(world: 
     money = Decimal(next(line["adjusted"] for line in lines if line["name"] == "项目支出"))
     detail = _client(world, "prep_b").get(f"/evaluations/{draft_b.pk}/").content.decode()
     assert f"本年度项目支出 {money:.2f} 万元，没有单位自评的项目，未达到不低于 100% 的要求" in detail
+
+
+def test_removing_an_evaluations_evidence_keeps_the_same_file_of_a_rectification_item(world: World) -> None:
+    from jixiao.web.evaluations.evidence import evidence_path
+
+    item = _item(world)
+    attached = services.item_attach(by=world.prep_a, item=item, upload=pdf_upload())  # same bytes as draft_a's
+    assert attached.sha256 == world.evidence["draft_a"].sha256
+    draft = world.fresh("draft_a")
+    evaluation_services.evidence_remove(
+        evaluation=draft, item=world.evidence["draft_a"], by=world.prep_a, expected_lock_version=draft.lock_version
+    )
+    assert evidence_path(attached.sha256).exists()
+    response = _client(world, "reviewer").get(f"/results/rectification/{item.pk}/evidence/{attached.pk}/")
+    assert response.status_code == 200

@@ -143,8 +143,11 @@ def store(upload: Any, limit: int | None = None) -> StoredFile:
 
 
 def discard_if_unused(sha256: str) -> None:
-    """Remove a stored file that no evidence row refers to any more."""
+    """Remove a stored file that no evidence row refers to any more (a rectification item's included)."""
     from jixiao.web.evaluations.models import Evidence
+    from jixiao.web.results.models import RectificationEvidence
 
-    if not Evidence.objects.filter(sha256=sha256).exists():
+    if not Evidence.objects.filter(sha256=sha256).exists() and not RectificationEvidence.objects.filter(
+        sha256=sha256
+    ).exists():
         evidence_path(sha256).unlink(missing_ok=True)
