@@ -173,6 +173,8 @@ def test_the_application_follows_the_rule_table_and_the_unit_sees_only_its_confi
     unit = _client(world, "prep_a")
     assert "予以保障" not in unit.get("/results/application/").content.decode()
     services.line_adjust(by=world.reviewer, line=line_a, amount=Decimal("123.40"), note="按会议决定")
+    line_a.refresh_from_db()
+    assert (line_a.adjusted_by, line_a.adjusted_at is not None) == (world.reviewer, True)
     services.application_confirm(by=world.reviewer, application=application)
     page = unit.get("/results/application/").content.decode()
     assert world.unit_a.name in page and "123.40" in page and "按会议决定" in page

@@ -162,6 +162,10 @@ class ApplicationLine(models.Model):
     reasons = models.JSONField("理由", default=list)
     adjusted = models.DecimalField("财政调整后（万元）", max_digits=16, decimal_places=2, null=True, blank=True)
     adjust_note = models.TextField("调整理由", blank=True)
+    adjusted_by = models.ForeignKey(
+        USER, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="调整人"
+    )
+    adjusted_at = models.DateTimeField("调整时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "结果应用明细"

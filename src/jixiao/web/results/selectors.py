@@ -451,7 +451,7 @@ def application_of(bureau: Bureau, year: int) -> Application | None:
 
 
 def application_lines(application: Application) -> list[ApplicationLine]:
-    return list(application.lines.select_related("unit").order_by("unit__code", "kind", "name"))
+    return list(application.lines.select_related("unit", "adjusted_by").order_by("unit__code", "kind", "name"))
 
 
 def lines_of_units(user: Any) -> list[ApplicationLine]:

@@ -334,7 +334,8 @@ def line_adjust(*, by: Any, line: ApplicationLine, amount: Decimal | None, note:
         raise ServiceError("调整建议数须写明理由")
     line.adjusted = amount
     line.adjust_note = note.strip() if amount is not None else ""
-    line.save(update_fields=["adjusted", "adjust_note"])
+    line.adjusted_by, line.adjusted_at = by, timezone.now()  # who set (or cleared) the bureau's figure
+    line.save(update_fields=["adjusted", "adjust_note", "adjusted_by", "adjusted_at"])
 
 
 @transaction.atomic
