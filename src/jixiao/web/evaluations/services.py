@@ -266,6 +266,41 @@ def evaluation_create(
     return evaluation
 
 
+@transaction.atomic
+def evaluation_create_from_report(
+    *, unit: Unit, framework: FrameworkRecord, document: dict[str, Any], by: Any, note: str, changes: dict[str, Any]
+) -> Evaluation:
+    """A 草稿 evaluation of ``unit`` that a finance reviewer read from the unit's written report
+    (docs/web.md#report-reading): the unit then checks, edits and submits it. Only a reviewer of the
+    unit's bureau may do this; the reviewer's confirmations and corrections go into the audit."""
+    roles = scope_of(by).bureau_roles.get(unit.bureau_id, frozenset())
+    if Role.REVIEWER not in roles and not scope_of(by).superuser:
+        raise PermissionDenied("只有本局的财政审核人可以从自评报告生成自评草稿")
+    kind = EvaluationKind(document.get("kind", EvaluationKind.DEPARTMENT.value))
+    year = int(document["year"])
+    project = str((document.get("project") or {}).get("name", "")).strip() if kind is EvaluationKind.PROJECT else ""
+    if kind is EvaluationKind.PROJECT and not project:
+        raise ServiceError("项目支出自评须有项目名称")
+    if Evaluation.objects.filter(unit=unit, year=year, kind=kind, project=project).exists():
+        named = f"“{project}”" if project else ""
+        raise ServiceError(f"{unit.name}已有 {year} 年度{kind.label}自评{named}，未生成草稿")
+    evaluation = Evaluation(unit=unit, year=year, kind=kind, project=project, framework=framework)
+    canonical, assessment = assess_document(evaluation, document)
+    try:
+        with transaction.atomic():
+            evaluation.save()
+    except IntegrityError:
+        raise ServiceError(f"{unit.name}已有 {year} 年度{kind.label}自评") from None
+    version = EvaluationVersion(evaluation=evaluation, number=1, document=canonical, created_by=by)
+    _summarize(version, assessment)
+    version.save()
+    tally_findings(version, assessment.findings)
+    evaluation.current_version = version
+    evaluation.save(update_fields=["current_version"])
+    _audit(evaluation, by, AuditAction.IMPORT, changes=changes, note=note)
+    return evaluation
+
+
 def _editable_version(evaluation: Evaluation) -> EvaluationVersion:
     """The current version, fresh from the database; refused unless it may still change."""
     version = EvaluationVersion.objects.get(pk=evaluation.current_version_id)
