@@ -51,6 +51,20 @@ def evidence(key: str, of: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": w.evaluations[key].pk, "evidence_pk": w.evidence[of].pk}
 
 
+def reading(w: World) -> dict[str, Any]:
+    """A written report read by bureau 1's reviewer (docs/web.md#report-reading)."""
+    from jixiao.web.reviews.models import ReportReading
+
+    document = {"kind": "department", "year": 2016, "unit": {"name": "测试区乙单位"},
+                "budget": {"adjusted": "120", "executed": "118"}}  # fmt: skip
+    found, _ = ReportReading.objects.get_or_create(
+        bureau=w.bureau, filename="报告.txt",
+        defaults={"uploaded_by": w.reviewer, "text": "全年预算120万元，全年支出118万元。",
+                  "data": {"document": document, "values": [], "findings": []}},
+    )  # fmt: skip
+    return {"pk": found.pk}
+
+
 def none(w: World) -> dict[str, Any]:
     return {}
 
@@ -203,6 +217,16 @@ MATRIX: dict[str, list[Case]] = {
     "reviews:overview": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
     "reviews:export": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
     "reviews:review": [Case(ev("signed_a"), row(L, 403, 403, 404, 200, 404, 403))],
+    # Written reports: the bureau's reviewers (and a superuser); the other bureau's reviewer sees none of them.
+    "reviews:reports": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
+    "reviews:report": [Case(reading, row(L, 403, 403, 403, 200, 403, 200))],
+    "reviews:report_value": [
+        Case(reading, row(L, 403, 403, 403, 302, 403, 302), method="post",
+             data=lambda w: {"path": "budget.adjusted", "do": "accept"})
+    ],
+    "reviews:report_draft": [
+        Case(reading, row(L, 403, 403, 403, 302, 403, 302), method="post", data=lambda w: {"unit": w.unit_b.pk})
+    ],
     # The bureau's analytics: its reviewers and administrators (each sees its own bureau).
     "results:analytics": [Case(none, row(L, 403, 403, 403, 200, 200, 200))],
     "results:analytics_export": [Case(lambda w: {"chart": "grades"}, row(L, 403, 403, 403, 200, 200, 200))],
