@@ -134,6 +134,20 @@ class Budget:
 
 
 @dataclass(frozen=True, slots=True)
+class IndicatorPart:
+    """A breakdown row ("其中…", or a row indented under its parent) of a weighted indicator.
+
+    Parts are shown and their sum is checked against the parent, but they carry no weight and
+    are never scored (docs/checks.md#parts-and-placeholders).
+    """
+
+    name: str
+    target: Measure = BLANK
+    actual: Measure = BLANK
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Indicator:
     """A 三级指标 with its target, actual value and weight."""
 
@@ -153,6 +167,7 @@ class Indicator:
     deviation_note: str = ""  # 偏差原因分析及改进措施
     evidence: tuple[str, ...] = ()
     assumed: tuple[str, ...] = ()  # fields jixiao's example had to assume
+    parts: tuple[IndicatorPart, ...] = ()  # "其中" rows under it: not scored
 
     @property
     def effective_direction(self) -> Direction:
@@ -237,6 +252,8 @@ class Evaluation:
     sources: tuple[tuple[str, str], ...] = ()
     #: problems the importer met (cells it could not read), reported by the checker
     import_notes: tuple[tuple[str, str], ...] = ()  # (path, message)
+    #: placeholder rows of the indicator table the importer skipped ("指标2", "……"): (where, text)
+    skipped_rows: tuple[tuple[str, str], ...] = ()
 
     # Most evaluations carry none of these: answer without building a dict.
 

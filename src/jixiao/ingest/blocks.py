@@ -7,11 +7,13 @@ cannot understand into import notes. docs/field.md#table describes the layouts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Final
 
-from jixiao.core.model import BudgetLine, Goals, Indicator
+from jixiao.core.model import BudgetLine, Goals, Indicator, IndicatorPart
 from jixiao.core.numbers import to_decimal
 from jixiao.core.values import BLANK, Direction, normalize_text
 from jixiao.ingest import labels as L
@@ -306,37 +308,121 @@ def is_footer(grid: Grid, row: int, name_col: int | None = None) -> bool:
     return left and (key.startswith(L.FOOTER_TOTAL) or key.startswith(L.SIGN_OFF))
 
 
-def read_indicators(reads: Reads, header: Header) -> tuple[list[Indicator], int]:
-    """Rows below the header until 总分/合计 (returned as the footer row, or the sheet's end)."""
+#: A row name that holds no indicator: "指标2", "指标1：", "……", "/", "—" (squeezed, NFKC).
+_PLACEHOLDER: Final = re.compile(r"(?:指标\d*[:.、]?|[.·。/\\\-—–－~～]+|无|空)")
+#: Leading blanks that indent a breakdown row under its parent (ASCII or ideographic spaces).
+_INDENT: Final = (" ", "\u3000", "\t")
+
+
+@dataclass
+class IndicatorRows:
+    """What the indicator block holds: indicators (with their parts), the placeholder rows skipped
+    (where, text) and the footer row (or the sheet's end)."""
+
+    indicators: list[Indicator]
+    footer: int
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_indicators(reads: Reads, header: Header) -> IndicatorRows:
+    """Rows below the header until 总分/合计.
+
+    Placeholder rows are skipped and listed; "其中…" rows and rows indented under a weighted
+    indicator, without a weight or score of their own, become its parts
+    (docs/checks.md#parts-and-placeholders).
+    """
     grid = reads.grid
     cols = header.cols
-    indicators: list[Indicator] = []
+    out = IndicatorRows([], grid.n_rows)
+    indicators = out.indicators
     l1 = l2 = ""
+    parent_row: int | None = None  # the row of the last indicator that may take parts
     for row in range(header.row + 1, grid.n_rows):
         if is_footer(grid, row, cols["l3"]):
-            return indicators, row
+            out.footer = row
+            return out
         l1_text = _squeezed(grid, row, cols.get("l1"))
         l2_text = _squeezed(grid, row, cols.get("l2"))
         if l1_text == "一级指标" or l2_text == "二级指标":
             continue  # the title row repeated after a page break
         if l1_text and l1_text != l1:
-            l1, l2 = l1_text, ""
+            l1, l2, parent_row = l1_text, "", None
         if l2_text:
+            if l2_text != l2:
+                parent_row = None
             l2 = l2_text
-        name = _name(grid, row, cols)
-        if not name:
-            _unnamed(reads, row, cols)
+        found = _name(grid, row, cols)
+        filled = _filled_roles(grid, row, cols)
+        if found is None:
+            if filled:
+                _unnamed(reads, row, cols)
             continue
-        indicators.append(_indicator(reads, row, cols, len(indicators), l1, l2, tidy(name)))
-    return indicators, grid.n_rows
+        name = found
+        if not name or _PLACEHOLDER.fullmatch(squeeze(name)):
+            if filled and name:
+                pass  # a numbered name with figures ("指标2" scored): an indicator after all
+            elif filled:
+                _unnamed(reads, row, cols)
+                continue
+            else:
+                if name or _own_heading(grid, row, cols):
+                    out.skipped.append((grid.ref(row, cols["l3"]), tidy(name)))
+                continue
+        if parent_row is not None and _is_part(grid, row, cols, name, filled):
+            parent = indicators[-1]
+            part = _part(reads, row, cols, len(indicators) - 1, len(parent.parts), tidy(name))
+            indicators[-1] = replace(parent, parts=(*parent.parts, part))
+            continue
+        indicator = _indicator(reads, row, cols, len(indicators), l1, l2, tidy(name))
+        indicators.append(indicator)
+        weighted = indicator.weight is not None or indicator.stated_score is not None
+        parent_row = row if weighted and not _indented(grid, row, cols) else None
+    return out
 
 
-def _name(grid: Grid, row: int, cols: dict[str, int]) -> str:
-    """The 三级指标 text; a name merged in from 二级指标 on the same row ("服务对象满意度") counts,
-    a row merged across from 一级指标 is a section title, not an indicator."""
+def _own_heading(grid: Grid, row: int, cols: dict[str, int]) -> bool:
+    """The row prints a 一级/二级 heading of its own (not one merged down from above)."""
+    for role in ("l1", "l2"):
+        col = cols.get(role)
+        if col is not None and grid.raw(row, col) is not None and grid.origin(row, col) == (row, col):
+            return True
+    return False
+
+
+def _filled_roles(grid: Grid, row: int, cols: dict[str, int]) -> set[str]:
+    return {role for role in L.MEASURE_ROLES if role in cols and _filled(grid, row, cols[role])}
+
+
+def _indented(grid: Grid, row: int, cols: dict[str, int]) -> bool:
+    raw = grid.raw(*grid.origin(row, cols["l3"]))
+    return isinstance(raw, str) and raw.startswith(_INDENT)
+
+
+def _is_part(grid: Grid, row: int, cols: dict[str, int], name: str, filled: set[str]) -> bool:
+    """A breakdown row: "其中…" or indented, with no weight or score of its own."""
+    if "weight" in filled or "score" in filled:
+        return False
+    return squeeze(name).startswith("其中") or _indented(grid, row, cols)
+
+
+def _part(reads: Reads, row: int, cols: dict[str, int], index: int, k: int, name: str) -> IndicatorPart:
+    base = f"indicators[{index}].parts[{k}]"
+    reads.source(f"{base}.name", row, cols["l3"])
+    target = reads.measure(row, cols["target"], f"{base}.target") if "target" in cols else BLANK
+    actual = reads.measure(row, cols["actual"], f"{base}.actual") if "actual" in cols else BLANK
+    unit = reads.text(row, cols["unit"], f"{base}.unit") if "unit" in cols else ""
+    return IndicatorPart(name=name, target=target, actual=actual, unit=unit)
+
+
+def _name(grid: Grid, row: int, cols: dict[str, int]) -> str | None:
+    """The 三级指标 text; a name merged in from 二级指标 on the same row ("服务对象满意度") counts.
+
+    ``None`` when the cell holds no name of this row: a row merged across from 一级指标 is a
+    section title, and a cell merged down belongs to the row above.
+    """
     origin_row, origin_col = grid.origin(row, cols["l3"])
     if origin_row != row or (origin_col != cols["l3"] and origin_col <= cols.get("l1", -1)):
-        return ""
+        return None
     return grid.text(origin_row, origin_col)
 
 

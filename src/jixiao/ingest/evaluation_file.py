@@ -131,10 +131,26 @@ def _prepare_indicator(item: Any, index: int, file: str) -> Any:
             if raw is not None and not isinstance(raw, (str, int, Decimal)):
                 raise InputError("应为文本或数字", file=file, location=f"indicators[{index}].{key}")
             prepared[key] = measure_dict(parse_measure(raw))
+    if isinstance(prepared.get("parts"), list):
+        prepared["parts"] = [_prepare_part(part, f"indicators[{index}].parts[{k}]", file)
+                             for k, part in enumerate(prepared["parts"])]  # fmt: skip
     if "direction" in prepared:
         prepared["direction"] = _alias(prepared["direction"], DIRECTION_ALIASES)
     if "tier" in prepared:
         prepared["tier"] = _alias(prepared["tier"], TIER_ALIASES)
+    return prepared
+
+
+def _prepare_part(item: Any, location: str, file: str) -> Any:
+    if not isinstance(item, dict):
+        return item
+    prepared = dict(item)
+    for key in MEASURE_FIELDS:
+        if key in prepared and not isinstance(prepared[key], dict):
+            raw = prepared[key]
+            if raw is not None and not isinstance(raw, (str, int, Decimal)):
+                raise InputError("应为文本或数字", file=file, location=f"{location}.{key}")
+            prepared[key] = measure_dict(parse_measure(raw))
     return prepared
 
 

@@ -26,6 +26,7 @@ from jixiao.core.values import normalize_text
 from jixiao.ingest import labels as L
 from jixiao.ingest.blocks import (
     Header,
+    IndicatorRows,
     find_budget_header,
     find_goal,
     find_indicator_header,
@@ -71,7 +72,8 @@ def read_layout(grid: Grid, file: str) -> Evaluation | None:
     year = _detect_year(reads, header, first, file)
     budget = read_budget(reads, budget_header, budget_stop) if budget_header else None
     goals = read_goals(reads, goal_at, indicator_row)
-    indicators, footer_row = read_indicators(reads, indicator_header) if indicator_header else ([], 0)
+    rows = read_indicators(reads, indicator_header) if indicator_header else IndicatorRows([], 0)
+    indicators, footer_row = rows.indicators, rows.footer
     if indicator_header is None and budget is not None:
         footer_row = budget.end
     total, total_weight = _read_total(reads, footer_row, indicator_header)
@@ -102,6 +104,7 @@ def read_layout(grid: Grid, file: str) -> Evaluation | None:
         stated=stated,
         sources=tuple(reads.sources),
         import_notes=tuple(reads.notes),
+        skipped_rows=tuple(rows.skipped),
     )
 
 

@@ -13,13 +13,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Final
 
+from jixiao.core.checks.arithmetic import rounding_slack
 from jixiao.core.checks.codes import Code
 from jixiao.core.checks.context import Context, IndicatorView, quoted
 from jixiao.core.findings import Severity
 from jixiao.core.framework import Slot, normalize_l1
-from jixiao.core.numbers import fmt
+from jixiao.core.numbers import ZERO, fmt
 from jixiao.core.rules import Flag
-from jixiao.core.values import Direction, MeasureKind
+from jixiao.core.values import SCALE_PREFIXES, Direction, Measure, MeasureKind
 from jixiao.core.why import Why
 
 _VAGUE: Final = re.compile("提高|提升|改善|显著|有效|明显|进一步|增强|加强|逐步")
@@ -39,6 +40,16 @@ _VAGUE_MESSAGE: Final = (
     "“{0}”的年度指标值“{1}”没有数值、计量单位或基准，"
     "无法衡量完成程度；请改为可量化的指标值（如“≥95%”），或作为定性指标写明评判标准"
 )
+
+
+def _part_figure(measure: Measure, unit: str) -> tuple[Decimal, Decimal, str] | None:
+    """A number in its base unit ("1.5万亩" → 15000, "亩"), the number as printed, and the base unit."""
+    if measure.kind is not MeasureKind.NUMBER or measure.value is None:
+        return None
+    written = measure.unit or unit.strip()
+    if len(written) > 1 and written[0] in SCALE_PREFIXES:
+        return measure.value * SCALE_PREFIXES[written[0]], measure.value, written[1:]
+    return measure.value, measure.value, written
 
 
 @lru_cache(maxsize=4096)
@@ -109,6 +120,8 @@ class Design:
         line = view.line
         if line is not None and line.flags:
             self._flags(view)
+        if indicator.parts:
+            self._parts(view)
 
     def finish(self) -> None:
         ctx = self.ctx
@@ -216,6 +229,53 @@ class Design:
             view,
             "target",
         )
+
+    # --- breakdown rows ("其中") ------------------------------------------------------------
+
+    def _parts(self, view: IndicatorView) -> None:
+        """Parts of one unit must not add up to more than their parent (docs/checks.md#parts-and-placeholders)."""
+        indicator = view.indicator
+        for field in ("actual", "target"):
+            figures = [_part_figure(getattr(part, field), part.unit) for part in indicator.parts]
+            known = [figure for figure in figures if figure is not None]
+            if not known:
+                continue
+            bases = {base for _, _, base in known if base}
+            if len(bases) > 1:
+                listed = "、".join(
+                    f"{quoted(part.name)} {getattr(part, field).text}"
+                    for part, figure in zip(indicator.parts, figures, strict=True)
+                    if figure is not None
+                )
+                self.ctx.add_at(
+                    Code.INDICATOR_PARTS_UNITS_MIXED,
+                    Severity.P2,
+                    f"{quoted(indicator.name)}的其中各项计量单位不一（{listed}），不能相加核对；"
+                    "同一指标的分项宜用同一计量单位，或分设指标",
+                    view,
+                    "parts",
+                )
+                return
+            if len(known) < len(figures) or "%" in bases:
+                continue  # a blank or worded part, or shares: no sum to check
+            parent = _part_figure(getattr(indicator, field), indicator.unit)
+            if parent is None or (parent[2] and bases and parent[2] not in bases):
+                continue
+            added = sum((value for value, _, _ in known), ZERO)
+            slack = rounding_slack([raw for _, raw, _ in known] + [parent[1]])
+            if added <= parent[0] + slack:
+                continue
+            what = "实际完成值" if field == "actual" else "年度指标值"
+            terms = " + ".join(getattr(part, field).text for part in indicator.parts)
+            self.ctx.add_at(
+                Code.INDICATOR_PARTS_EXCEED_TOTAL,
+                Severity.P1,
+                f"{quoted(indicator.name)}的其中各项{what}合计（{terms}）超过该指标的{what}"
+                f"{quoted(getattr(indicator, field).text)}；请核对分项或合计",
+                view,
+                field,
+            )
+            return
 
     # --- rule problems ------------------------------------------------------------------
 
