@@ -3,10 +3,15 @@ its findings marked, accept or correct a value, turn it into a unit's draft; iso
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from jixiao.web.evaluations.models import AuditAction, Evaluation
+from jixiao.web.jobs.models import Job, JobKind
+from jixiao.web.reviews import services
 from jixiao.web.reviews.models import ReportReading
 from tests.web.world import World
 
@@ -92,13 +97,30 @@ def test_readings_are_isolated_by_bureau(world: World, client) -> None:
     assert not Evaluation.objects.filter(unit=world.unit_c, year=2016).exists()
 
 
-def test_the_upload_limit(world: World, client, settings) -> None:
+def test_the_upload_limit(world: World, client, settings, monkeypatch) -> None:
     client.force_login(world.reviewer)
-    from jixiao.web.reviews import services
-
-    many = [(f"{i}.txt", REPORT.encode()) for i in range(services.REPORT_UPLOAD_MAX_FILES + 1)]
+    monkeypatch.setattr(services, "REPORT_UPLOAD_MAX_FILES", 3)
+    many = [(f"{i}.txt", REPORT.encode()) for i in range(4)]
     response = upload(client, *many)
     assert response.status_code == 302 and not ReportReading.objects.exists()
     settings.IMPORT_MAX_BYTES = 100
     upload(client, ("big.txt", REPORT.encode()))
     assert "超过上限" in ReportReading.objects.get().error
+
+
+def test_a_larger_upload_is_read_by_a_background_job(world: World, client, settings, tmp_path: Path) -> None:
+    settings.INSTANCE_DIR = tmp_path
+    client.force_login(world.reviewer)
+    count = services.REPORT_READ_AT_ONCE + 2
+    files = [(f"{i}.txt", REPORT.encode()) for i in range(count - 1)] + [("坏.docx", b"PK\x03\x04broken")]
+    response = upload(client, *files)
+    assert response.status_code == 302 and not ReportReading.objects.exists()  # nothing read in the request
+    job = Job.objects.get(kind=JobKind.READ_REPORTS.value)
+    assert job.owner == world.reviewer and job.total == count
+    assert f"后台读取 {count} 份" in client.get(reverse("reviews:reports")).content.decode()
+    call_command("worker", batch=True, no_missing_reports=True, interval=0, verbosity=0)
+    job.refresh_from_db()
+    assert job.state == "done" and job.done == count and f"{count - 1} 份报告，1 份无法读取" in job.message
+    readings = ReportReading.objects.filter(bureau=world.bureau)
+    assert readings.count() == count and readings.filter(error="").count() == count - 1
+    assert not any((tmp_path / "report-uploads").iterdir())  # the stored files are gone once read

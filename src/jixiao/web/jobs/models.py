@@ -22,6 +22,7 @@ class JobKind(Labelled):
     RENDER_PDF = "render_pdf", "生成 PDF 报告"
     CHECK_UNITS = "check_units", "批量审核"
     EXPORT_OVERVIEW = "export_overview", "导出汇总表"
+    READ_REPORTS = "read_reports", "读取自评报告"
 
 
 class JobState(Labelled):

@@ -344,7 +344,24 @@ def _run_render(job: Job) -> None:
         _finish(item, "；".join(notes.get(item.pk, [])))
 
 
-RUNNERS: dict[JobKind, Callable[[Job], None]] = {JobKind.RENDER_PDF: _run_render}
+def _run_read_reports(job: Job) -> None:
+    """Written reports a reviewer uploaded in a batch (docs/web.md#report-reading), one at a time."""
+    from jixiao.web.reviews.services import read_stored_uploads  # the reviews services import this module
+
+    files = job.params.get("files", [])
+    Job.objects.filter(pk=job.pk).update(total=len(files))
+
+    def progress(done: int) -> None:
+        Job.objects.filter(pk=job.pk).update(done=done)
+
+    failed = read_stored_uploads(job.params, progress)
+    _finish(job, f"已读取 {len(files) - failed} 份报告" + (f"，{failed} 份无法读取" if failed else ""))
+
+
+RUNNERS: dict[JobKind, Callable[[Job], None]] = {
+    JobKind.RENDER_PDF: _run_render,
+    JobKind.READ_REPORTS: _run_read_reports,
+}
 
 
 # --- after freezing, and at worker start -----------------------------------------------------------

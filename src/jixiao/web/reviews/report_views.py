@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.web.accounts.models import Bureau, Unit
 from jixiao.web.evaluations.errors import ServiceError
+from jixiao.web.jobs.models import Job, JobKind
 from jixiao.web.reviews import services
 from jixiao.web.reviews.models import ReportReading
 
@@ -31,10 +32,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
         wanted = request.POST.get("bureau", "")
         bureau = next((b for b in bureaus if str(b.pk) == wanted), bureaus[0])
         try:
-            readings = services.read_uploads(request.FILES.getlist("files"), bureau, request.user)
+            uploaded = services.read_uploads(request.FILES.getlist("files"), bureau, request.user)
         except ServiceError as error:
             messages.error(request, str(error))
         else:
+            readings = uploaded.readings
+            if uploaded.job is not None:
+                count = len(uploaded.job.params["files"])
+                messages.success(request, f"{count} 份报告已交给后台读取，读完后出现在下表中（可刷新本页查看进度）")
+                return redirect("reviews:reports")
             bad = sum(1 for r in readings if r.error)
             messages.success(request, f"已读取 {len(readings) - bad} 份报告" + (f"，{bad} 份无法读取" if bad else ""))
             if len(readings) == 1 and not readings[0].error:
@@ -50,7 +56,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
         }
         for r in readings
     ]
-    context = {"rows": rows, "bureaus": bureaus, "max_files": services.REPORT_UPLOAD_MAX_FILES}
+    jobs = Job.objects.filter(kind=JobKind.READ_REPORTS.value, owner=request.user).order_by("-pk")[:5]
+    context = {
+        "rows": rows,
+        "bureaus": bureaus,
+        "jobs": jobs,
+        "max_files": services.REPORT_UPLOAD_MAX_FILES,
+        "at_once": services.REPORT_READ_AT_ONCE,
+    }
     return render(request, "reviews/reports.html", context)
 
 

@@ -4,15 +4,20 @@ a value, turn the result into a draft evaluation of a unit.
 Reading is jixiao.pipeline.evaluate_file on the uploaded file (the same reader and checks as
 ``jixiao check``). What the page needs is stored with the reading: the report's text, each value
 the evaluation holds with the sentence it came from, each finding with the characters of the
-sentence it cites (so the page can mark it). Uploads are read at once, up to
-``REPORT_UPLOAD_MAX_FILES`` files per upload and ``IMPORT_MAX_BYTES`` each.
+sentence it cites (so the page can mark it). Up to ``REPORT_READ_AT_ONCE`` files are read while
+the reviewer waits; a larger upload (up to ``REPORT_UPLOAD_MAX_FILES``, ``IMPORT_MAX_BYTES`` each)
+is kept in the instance directory and read by a background job (jixiao.web.jobs), which deletes
+the files once read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import tempfile
+import uuid
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
@@ -20,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -34,10 +40,14 @@ from jixiao.web.evaluations import engine
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.models import Evaluation, FrameworkRecord
 from jixiao.web.evaluations.services import evaluation_create_from_report
+from jixiao.web.jobs.models import Job, JobKind
+from jixiao.web.jobs.services import job_enqueue
 from jixiao.web.reviews.models import ReportReading
 
-#: Files one upload may carry; each is read while the reviewer waits.
-REPORT_UPLOAD_MAX_FILES = 20
+#: Files one upload may carry (Django's DATA_UPLOAD_MAX_NUMBER_FILES is 100).
+REPORT_UPLOAD_MAX_FILES = 100
+#: Up to this many are read while the reviewer waits; more go to a background job.
+REPORT_READ_AT_ONCE = 5
 _QUOTED = re.compile(r"“(.*)”$", re.S)
 
 #: The values a reviewer confirms, in page order: path in the evaluation document → label.
@@ -83,7 +93,15 @@ def reading_for_user(user: Any, pk: int) -> ReportReading:
 # --- reading uploads -------------------------------------------------------------------------------
 
 
-def read_uploads(files: list[Any], bureau: Bureau, by: Any) -> list[ReportReading]:
+@dataclass(frozen=True)
+class Uploaded:
+    """What an upload became: readings made now, or the background job that will make them."""
+
+    readings: list[ReportReading]
+    job: Job | None = None
+
+
+def read_uploads(files: list[Any], bureau: Bureau, by: Any) -> Uploaded:
     """Read each uploaded report and keep what was read; a bad file becomes a reading with its error."""
     if bureau.pk not in {b.pk for b in reviewer_bureaus(by)}:
         raise PermissionDenied("只有本局的财政审核人可以上传自评报告")
@@ -91,24 +109,66 @@ def read_uploads(files: list[Any], bureau: Bureau, by: Any) -> list[ReportReadin
         raise ServiceError("请选择要上传的自评报告（.docx、.pdf、.txt）")
     if len(files) > REPORT_UPLOAD_MAX_FILES:
         raise ServiceError(f"一次最多上传 {REPORT_UPLOAD_MAX_FILES} 份报告（本次 {len(files)} 份），请分批上传")
-    return [_read_one(upload, bureau, by) for upload in files]
+    if len(files) <= REPORT_READ_AT_ONCE:
+        return Uploaded([_read_one(upload, bureau, by) for upload in files])
+    folder = Path(settings.INSTANCE_DIR) / "report-uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    stored = []
+    for i, upload in enumerate(files):
+        name = Path(upload.name or "报告").name[:200]
+        path = folder / f"{i:03d}{Path(name).suffix.lower()[:10]}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        stored.append({"path": str(path), "name": name, "size": upload.size})
+    params = {"bureau": bureau.pk, "by": by.pk, "folder": str(folder), "files": stored}
+    job = job_enqueue(JobKind.READ_REPORTS, params, by=by)
+    Job.objects.filter(pk=job.pk).update(total=len(stored))
+    job.total = len(stored)
+    return Uploaded([], job)
+
+
+def read_stored_uploads(params: dict[str, Any], progress: Any) -> int:
+    """The background job's work: read the stored files one by one, then delete them; returns how many failed."""
+    bureau = Bureau.objects.get(pk=params["bureau"])
+    by = get_user_model().objects.get(pk=params["by"])
+    failed = 0
+    for done, item in enumerate(params["files"], start=1):
+        path = Path(item["path"])
+        if path.is_file():
+            reading = _read_path(path, item["name"], int(item["size"]), bureau, by)
+            path.unlink()
+        else:  # read in an earlier attempt of this job
+            reading = None
+        failed += bool(reading is not None and reading.error)
+        progress(done)
+    shutil.rmtree(params["folder"], ignore_errors=True)
+    return failed
 
 
 def _read_one(upload: Any, bureau: Bureau, by: Any) -> ReportReading:
     name = Path(upload.name or "报告").name[:200]
     suffix = Path(name).suffix.lower()
+    if suffix not in REPORT_SUFFIXES or upload.size > settings.IMPORT_MAX_BYTES:
+        return _read_path(None, name, upload.size, bureau, by)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"report{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return _read_path(path, name, upload.size, bureau, by)
+
+
+def _read_path(path: Path | None, name: str, size: int, bureau: Bureau, by: Any) -> ReportReading:
+    suffix = Path(name).suffix.lower()
     reading = ReportReading(bureau=bureau, uploaded_by=by, filename=name, sha256="")
     if suffix not in REPORT_SUFFIXES:
         reading.error = f"不支持的文件类型“{suffix or '无扩展名'}”，可上传 .docx、.pdf、.txt"
-    elif upload.size > settings.IMPORT_MAX_BYTES:
-        reading.error = f"文件大小 {upload.size / MiB:.1f} MB 超过上限 {settings.IMPORT_MAX_BYTES // MiB} MB"
+    elif size > settings.IMPORT_MAX_BYTES or path is None:
+        reading.error = f"文件大小 {size / MiB:.1f} MB 超过上限 {settings.IMPORT_MAX_BYTES // MiB} MB"
     else:
-        data = b"".join(upload.chunks())
-        reading.sha256 = hashlib.sha256(data).hexdigest()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"report{suffix}"
-            path.write_bytes(data)
-            result = evaluate_file(path)
+        reading.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        result = evaluate_file(path)
         if not result.ok or result.report is None or result.evaluation is None:
             message = result.error or "无法读取"
             reading.error = message.replace(str(path), name)
