@@ -108,3 +108,20 @@ def test_no_finding_when_the_item_is_closed_or_the_wording_changed_or_no_prior_i
     ev = _with_measures("加强预算执行监控")
     assert repeated_measures(ev, [PriorItem("进度慢", "加强预算执行监控", S.CLOSED)]) == ()
     assert Code.MEASURE_REPEATED_OPEN.value not in {f.code for f in check(ev, framework())}
+
+
+def test_follow_up_counts_by_state_and_lists_each_item() -> None:
+    from jixiao.core.rectification import follow_up
+
+    prior = [
+        PriorItem("台账不全。", "补齐台账", S.CLOSED),
+        PriorItem("进度偏慢", "按月通报。", S.IN_PROGRESS),
+        PriorItem("资金闲置", "收回统筹", S.IN_PROGRESS),
+    ]
+    assert follow_up(prior) == (
+        "上年度整改事项共 3 项：整改中 2 项，已销号 1 项。",
+        "1.上年问题：台账不全；整改措施：补齐台账；落实情况：已销号。",
+        "2.上年问题：进度偏慢；整改措施：按月通报；落实情况：整改中。",
+        "3.上年问题：资金闲置；整改措施：收回统筹；落实情况：整改中。",
+    )
+    assert follow_up([]) == ()

@@ -311,3 +311,19 @@ def test_removing_an_evaluations_evidence_keeps_the_same_file_of_a_rectification
     assert evidence_path(attached.sha256).exists()
     response = _client(world, "reviewer").get(f"/results/rectification/{item.pk}/evidence/{attached.pk}/")
     assert response.status_code == 200
+
+
+def test_the_report_says_what_became_of_last_years_items(world: World) -> None:
+    from django.urls import reverse
+
+    item = _item(world, measure="建立项目库动态调整机制。")
+    RectificationItem.objects.filter(pk=item.pk).update(state=ItemState.FED_BACK.value)
+    draft = world.fresh("draft_a")
+    url = reverse("evaluations:version_report", kwargs={"pk": draft.pk, "number": 1, "fmt": "html"})
+    page = _client(world, "prep_a").get(url).content.decode()
+    assert "上年度整改事项共 1 项：已反馈 1 项。" in page
+    assert "1.上年问题：项目储备不足；整改措施：建立项目库动态调整机制；落实情况：已反馈。" in page
+    # a unit with no items last year: the section is as before
+    draft_b = world.fresh("draft_b")
+    url_b = reverse("evaluations:version_report", kwargs={"pk": draft_b.pk, "number": 1, "fmt": "html"})
+    assert "上年度整改事项" not in _client(world, "prep_b").get(url_b).content.decode()

@@ -195,3 +195,17 @@ def repeated_measures(evaluation: Evaluation, prior: Sequence[PriorItem]) -> tup
         Finding(MEASURE_REPEATED_OPEN, Severity.P1, repeat_message(item), f"narrative.measures[{index}]")
         for index, item in repeats(evaluation, prior)
     )
+
+
+def follow_up(prior: Sequence[PriorItem]) -> tuple[str, ...]:
+    """What became of last year's items, as the report's problems section states it
+    (docs/results.md#rectification): a count by state, then one line per item."""
+    if not prior:
+        return ()
+    counts = {state: sum(1 for item in prior if item.state is state) for state in ItemState}
+    parts = "，".join(f"{state.label} {n} 项" for state, n in counts.items() if n)
+    lines = [f"上年度整改事项共 {len(prior)} 项：{parts}。"]
+    for n, item in enumerate(prior, start=1):
+        problem, measure = item.problem.strip().rstrip("。；;"), item.measure.strip().rstrip("。；;")
+        lines.append(f"{n}.上年问题：{problem}；整改措施：{measure}；落实情况：{item.state.label}。")
+    return tuple(lines)

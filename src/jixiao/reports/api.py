@@ -12,6 +12,7 @@ from typing import Literal, get_args
 from jixiao.core.findings import Finding
 from jixiao.core.framework import Framework
 from jixiao.core.model import Evaluation
+from jixiao.core.rectification import PriorItem
 from jixiao.core.scoring import Scorecard
 from jixiao.reports.content import build_content
 from jixiao.reports.document import ReportContent
@@ -51,6 +52,7 @@ def render(
     review_copy: bool = False,
     template: ReportTemplate | str | Path | None = None,
     framework: Framework | None = None,
+    prior: Sequence[PriorItem] = (),
 ) -> Path:
     """Write one report (``fmt``: docx, xlsx, html or pdf) to ``out`` and return the path.
 
@@ -59,7 +61,7 @@ def render(
     """
     content = build_content(
         evaluation, scorecard, framework=framework, findings=findings, review_copy=review_copy,
-        template=_template(template),
+        template=_template(template), prior=prior,
     )  # fmt: skip
     return render_content(content, fmt, out)
 

@@ -16,6 +16,7 @@ from jixiao.core.findings import Finding, Severity
 from jixiao.core.framework import Framework
 from jixiao.core.model import Evaluation
 from jixiao.core.numbers import ZERO
+from jixiao.core.rectification import PriorItem, follow_up
 from jixiao.core.scoring import Scorecard
 from jixiao.reports import tables
 from jixiao.reports.context import (
@@ -87,6 +88,7 @@ def build_content(
     findings: Sequence[Finding] | None = None,
     review_copy: bool = False,
     template: ReportTemplate | None = None,
+    prior: Sequence[PriorItem] = (),
 ) -> ReportContent:
     """The report's content. Findings appear only when ``review_copy`` is true (审核版).
 
@@ -97,7 +99,7 @@ def build_content(
         raise AssumedValuesError(assumed_message(evaluation))
     chosen = template or builtin_template(evaluation.kind)
     framework = framework or _builtin_framework(scorecard.framework_id)
-    builder = _Builder(evaluation, scorecard, framework, chosen, review_copy)
+    builder = _Builder(evaluation, scorecard, framework, chosen, review_copy, tuple(prior))
     sections = builder.sections(chosen.body, level=1)
     appendix = builder.appendix(tuple(findings or ())) if review_copy else None
     facts = builder.facts
@@ -134,6 +136,8 @@ class _Builder:
     framework: Framework | None
     template: ReportTemplate
     review_copy: bool = False
+    #: last year's rectification items: the problems section says what became of them
+    prior: tuple[PriorItem, ...] = ()
     facts: Facts = field(init=False)
     values: dict[str, str] = field(init=False)
     tables_seen: int = 0
@@ -236,6 +240,8 @@ class _Builder:
             rows = [{"text": sentence(task)} for task in e.goals.annual_tasks]
         elif block.name == "problems":
             rows = [{"problem": sentence(p.problem), "cause": sentence(p.cause)} for p in e.narrative.problems]
+            followed = [Paragraph(clean_line(line)) for line in follow_up(self.prior)]
+            return followed + self._items(block.text, rows, block.empty)
         elif block.name == "measures":
             rows = [{"text": sentence(m)} for m in e.narrative.measures]
         else:

@@ -76,6 +76,7 @@ def render_report(assessment: Assessment, ext: str, *, review_copy: bool = False
                 findings=assessment.findings if review_copy else None,
                 review_copy=review_copy,
                 framework=assessment.framework,
+                prior=assessment.prior,
             )
         except AssumedValuesError as error:  # the unit must confirm them first (docs/reports.md)
             raise ReportRefused(str(error)) from None

@@ -45,6 +45,8 @@ class Assessment:
     framework: Framework
     scorecard: Scorecard
     findings: tuple[Finding, ...]
+    #: last year's rectification items of the unit (the checker and the report's problems section read them)
+    prior: tuple[PriorItem, ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity is severity)
@@ -81,7 +83,7 @@ def canonical(evaluation: CoreEvaluation) -> dict[str, Any]:
 def assess(evaluation: CoreEvaluation, framework: Framework, prior: Sequence[PriorItem] = ()) -> Assessment:
     """Score and check; ``prior`` are last year's rectification items of the unit (docs/results.md#rectification)."""
     card = score(evaluation, framework)
-    return Assessment(evaluation, framework, card, check(evaluation, framework, card, prior))
+    return Assessment(evaluation, framework, card, check(evaluation, framework, card, prior), tuple(prior))
 
 
 def framework_of(yaml_text: str, name: str = "") -> Framework:

@@ -269,7 +269,7 @@ def _contents(jobs: Sequence[Job]) -> tuple[list[_Pending], dict[int, list[str]]
             try:
                 content = build_content(
                     a.evaluation, a.scorecard, framework=a.framework,
-                    findings=a.findings if review else None, review_copy=review,
+                    findings=a.findings if review else None, review_copy=review, prior=a.prior,
                 )  # fmt: skip
             except AssumedValuesError as error:  # the unit has to confirm its values first
                 notes[job.pk].append(f"{copy.label}：{error}")
