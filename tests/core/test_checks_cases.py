@@ -126,9 +126,9 @@ def test_r04_scores_add_up_but_weights_grade_and_units_are_missing_or_odd() -> N
     findings = run(r04())
     found = codes(findings)
     assert Code.SCORE_SUM_MISMATCH not in found  # 2.9 + 8.0 + 7.3 + 31.9 + 10.5 + 11.1 = 71.7
-    weights = [f for f in findings if f.code == Code.INDICATOR_WEIGHT_MISSING]
-    assert len(weights) == 5
-    assert {f.severity for f in weights} == {Severity.P1}  # stated scores to fall back on
+    [weights] = [f for f in findings if f.code == Code.INDICATOR_WEIGHT_MISSING]  # one cause, one finding
+    assert weights.severity is Severity.P1  # no weight printed anywhere; stated scores to fall back on
+    assert "没有逐项填写分值" in weights.message and "沿用填报得分 31.9 分" in weights.message
     assert "“中”" in messages(findings, Code.GRADE_MISSING)[0]
     assert paths(findings, Code.INDICATOR_UNIT_SUSPECT) == ["indicators[2].target"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -63,10 +65,11 @@ def test_required_level2_missing_is_advice() -> None:
 # --- targets ----------------------------------------------------------------------------
 
 
-def test_cost_indicator_written_as_at_least_is_p0() -> None:
+def test_cost_indicator_written_as_at_least_is_p1_design_advice() -> None:
+    # No printed number is wrong: the unit explains or rewrites the target, it is not blocked.
     ev = with_indicator(clean_project(), 3, target="≥500元/人次", actual="480元/人次")
     finding = only(run(ev), Code.COST_INDICATOR_POSITIVE)
-    assert finding.severity is Severity.P0
+    assert finding.severity is Severity.P1
     assert finding.path == "indicators[3].target"
     assert "“≥500元/人次”" in finding.message
 
@@ -147,6 +150,36 @@ def test_missing_weight_with_a_stated_score_to_fall_back_on_is_p1() -> None:
     finding = only(run(ev), Code.INDICATOR_WEIGHT_MISSING)
     assert finding.severity is Severity.P1
     assert "沿用填报得分 10 分" in finding.message
+
+
+def test_several_missing_weights_are_one_finding_naming_them() -> None:
+    ev = with_indicator(
+        with_indicator(clean_project(), 1, weight=None, stated_score=None), 2, weight=None, stated_score=None
+    )
+    finding = only(run(ev), Code.INDICATOR_WEIGHT_MISSING)
+    assert finding.severity is Severity.P0  # partial weights, unscored rows, the block short of its total
+    assert finding.path == "indicators[1].weight"
+    names = (ev.indicators[1].name, ev.indicators[2].name)
+    assert all(f"“{name}”" in finding.message for name in names)
+    assert "请补填分值" in finding.message
+
+
+def test_missing_weights_beyond_a_block_already_full_are_p1() -> None:
+    # The weighted rows already make the block's total: the unweighted row is extra, not a hole.
+    ev = clean_project()
+    extra = replace(ev.indicators[0], name="其他产出", weight=None, stated_score=None)
+    ev = replace(ev, indicators=(*ev.indicators, extra))
+    finding = only(run(ev), Code.INDICATOR_WEIGHT_MISSING)
+    assert finding.severity is Severity.P1
+    assert "“其他产出”" in finding.message
+
+
+def test_a_table_without_any_weight_is_one_p1() -> None:
+    ev = clean_project()
+    ev = replace(ev, indicators=tuple(replace(i, weight=None) for i in ev.indicators))
+    finding = only(run(ev), Code.INDICATOR_WEIGHT_MISSING)
+    assert finding.severity is Severity.P1
+    assert "没有逐项填写分值" in finding.message
 
 
 def test_missing_target_and_actual_are_reported() -> None:

@@ -262,16 +262,47 @@ class Arithmetic:
                     "indicators",
                 )
                 continue
-            total = tally.weight
-            if tally.missing or total == slot.weight:
-                continue  # a missing weight is reported on its own indicator
+        self._slot_sums()
+
+    def _slot_sums(self) -> None:
+        """Block sums against the framework: one finding for the whole table (docs/checks.md#slot-weights).
+
+        When every block's weights are given and they still add up to the framework's total for the
+        blocks, the unit has moved weight between blocks, which 财预〔2020〕10号 allows with reasons:
+        P1. Otherwise the weights must change: one P0 naming every block that differs.
+        """
+        ctx = self.ctx
+        tallies = self.slot_weights
+        differing = [
+            (slot, tallies[slot.id]) for slot in ctx.slots
+            if slot.id in tallies and not tallies[slot.id].missing and tallies[slot.id].weight != slot.weight
+        ]  # fmt: skip
+        if not differing:
+            return
+        listed = "；".join(
+            f"{quoted(slot.name)}合计 {fmt(tally.weight)} 分（评分标准 {fmt(slot.weight)} 分）"
+            for slot, tally in differing
+        )
+        path = f"indicators[{min(tally.first for _, tally in differing)}].weight"
+        complete = not any(tally.missing for tally in tallies.values())
+        given = sum((tally.weight for tally in tallies.values()), ZERO)
+        framework_total = sum((slot.weight for slot in ctx.slots), ZERO)
+        if complete and given == framework_total:
             ctx.add(
-                Code.SLOT_WEIGHT_SUM_MISMATCH,
-                Severity.P0,
-                f"{quoted(slot.name)}各三级指标分值合计 {fmt(total)} 分，评分标准规定该栏为 {fmt(slot.weight)} 分，"
-                f"相差 {fmt(abs(total - slot.weight))} 分",
-                f"indicators[{tally.first}].weight",
+                Code.SLOT_WEIGHTS_REDISTRIBUTED,
+                Severity.P1,
+                f"各栏三级指标分值与评分标准不同：{listed}；各栏合计 {fmt(given)} 分，与评分标准相同。"
+                "调整各栏分值须说明理由",
+                path,
             )
+            return
+        whole = f"；各栏合计 {fmt(given)} 分，评分标准为 {fmt(framework_total)} 分" if complete else ""
+        ctx.add(
+            Code.SLOT_WEIGHT_SUM_MISMATCH,
+            Severity.P0,
+            f"三级指标分值合计与评分标准不符：{listed}{whole}；请调整分值",
+            path,
+        )
 
     # --- execution rate and its score ------------------------------------------------
 

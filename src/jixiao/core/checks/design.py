@@ -77,6 +77,9 @@ class Design:
         # which classes a slot has, for the required ones (成本, 时效)
         self.l2_fits: dict[str, dict[str, tuple[str, bool]]] = {}
         self.names: dict[str, tuple[str, int]] = {}  # name → (slot or 一级指标, first index)
+        self.unweighted: list[IndicatorView] = []  # indicators scored without a weight
+        self.weights: dict[str, Decimal] = {}  # slot id → the weights given in it
+        self.weighted = False  # some indicator has a weight
 
     def indicator(self, view: IndicatorView) -> None:
         indicator = view.indicator
@@ -87,6 +90,9 @@ class Design:
             group = normalize_l1(view.l1)
         else:
             group = slot.id
+            if indicator.weight is not None:
+                self.weighted = True
+                self.weights[group] = self.weights.get(group, ZERO) + indicator.weight
             cache = self.l2_fits.get(group)
             if cache is None:
                 cache = self.l2_fits[group] = {}
@@ -134,6 +140,8 @@ class Design:
                 f"{'、'.join(k.label for k in ctx.framework.applies_to)}，本评价为{kind.label}",
                 "framework",
             )
+        if self.unweighted:
+            self._weights_missing()
         for slot in ctx.slots:
             used = self.l2_fits.get(slot.id)
             if used is None or not slot.required_l2:
@@ -195,7 +203,7 @@ class Design:
     def _cost_positive(self, view: IndicatorView) -> None:
         self.ctx.add_at(
             Code.COST_INDICATOR_POSITIVE,
-            Severity.P0,
+            Severity.P1,  # design advice: no printed number is wrong (docs/checks.md#severity)
             f"成本指标{quoted(view.indicator.name)}的年度指标值写作{quoted(view.indicator.target.text)}（≥，正向）："
             "成本指标应为反向指标（≤，不超过），否则花得越多得分越高",
             view,
@@ -229,6 +237,48 @@ class Design:
             view,
             "target",
         )
+
+    # --- weights ----------------------------------------------------------------------------
+
+    def _weights_missing(self) -> None:
+        """Indicators without a weight: one finding (docs/checks.md#missing-weights).
+
+        P0 only when the table gives weights to some rows, leaves others unweighted and unscored,
+        and the weights given fall short of their block: a number must then be filled in. A
+        table that prints no weights at all, rows with a score of their own, or rows beyond a
+        block already full are asked about (P1).
+        """
+        views = self.unweighted
+        slots = {slot.id: slot for slot in self.ctx.slots}
+        short = [
+            view for view in views
+            if view.slot is not None and view.indicator.stated_score is None
+            and self.weights.get(view.slot.id, ZERO) < slots[view.slot.id].weight
+        ]  # fmt: skip
+        blocking = self.weighted and bool(short)
+        shown = short if blocking else views
+        names = "、".join(
+            quoted(view.name)
+            + ("" if view.indicator.stated_score is None else f"（沿用填报得分 {fmt(view.indicator.stated_score)} 分）")
+            for view in shown[:10]
+        )
+        more = f"等 {len(shown)} 项" if len(shown) > 10 else ""
+        if blocking:
+            blocks = "、".join(dict.fromkeys(quoted(view.slot.name) for view in short if view.slot is not None))
+            message = (
+                f"{names}{more}未填报分值（权重），也没有填报得分，按 0 分计；{blocks}已填的分值合计不足该栏分值，"
+                "请补填分值"
+            )
+        elif not self.weighted:
+            message = (
+                f"自评表没有逐项填写分值（权重）：{names}{more}；已按填报得分计（未填得分的按 0 分计），"
+                "请说明各项分值或所用评分办法"
+            )
+        else:
+            message = f"{names}{more}未填报分值（权重）；请补填分值，或说明这些行不计分"
+        first = shown[0]
+        severity = Severity.P0 if blocking else Severity.P1
+        self.ctx.add_at(Code.INDICATOR_WEIGHT_MISSING, severity, message, first, "weight")
 
     # --- breakdown rows ("其中") ------------------------------------------------------------
 
@@ -287,8 +337,7 @@ class Design:
         colon = Why("“{0}”：{1}", said.args)
         for flag in view.line.flags:
             if flag is Flag.MISSING_WEIGHT:
-                severity = Severity.P0 if indicator.stated_score is None else Severity.P1
-                add(Code.INDICATOR_WEIGHT_MISSING, severity, said, view, "weight")
+                self.unweighted.append(view)  # one finding for all of them, in finish()
             elif flag is Flag.NO_TARGET:
                 add(Code.INDICATOR_TARGET_MISSING, Severity.P1, said, view, "target")
             elif flag is Flag.NO_ACTUAL:
