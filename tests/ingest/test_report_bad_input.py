@@ -14,8 +14,10 @@ from typer.testing import CliRunner
 
 from jixiao.cli import app
 from jixiao.ingest.report_file import BIG_IMAGE_BYTES, read_report_file
+from jixiao.ingest.table import read_table
 from jixiao.pipeline import FileResult, evaluate_file
 from jixiao.reports import pdf
+from jixiao.testing import tablegen
 from jixiao.testing.reportfiles import write_docx
 
 TEXT = ("某某局部门整体支出绩效自评报告\n（2022年度）\n一、部门概况\n年初预算100万元，全年预算120万元。\n"
@@ -148,12 +150,24 @@ def test_a_huge_embedded_image_is_named_and_the_text_still_read(tmp_path: Path) 
 
 
 def test_a_docx_table_is_read_as_text_and_by_the_table_importer(tmp_path: Path) -> None:
-    rows = [["项目", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
-            ["年度资金总额", "100", "120", "118", "10", "98.33%", "9.83"]]  # fmt: skip
+    """A self-evaluation table inside the report (drawn as the table importer's own cases draw it)."""
+    drawing = tablegen.draw(tablegen.case("R01"))
+    height = max(r for r, _ in drawing.cells) + 1
+    width = max(c for _, c in drawing.cells) + 1
+    def shown(value: object) -> str:  # what a reader of the table sees: a formula's value
+        value = getattr(value, "cached", value)
+        return "" if value is None else str(value)
+
+    rows = [[shown(drawing.cells.get((r, c))) for c in range(width)] for r in range(height)]
     result = evaluate_file(write_docx(TEXT, tmp_path / "带表.docx", table=rows))
-    assert result.ok and result.report is not None
-    assert "年度资金总额｜100｜120｜118" in result.report.text
-    assert len(result.report.document.tables) == 1
+    assert result.ok and result.report is not None and result.evaluation is not None
+    assert result.report.table_read and len(result.report.document.tables) == 1
+    as_xlsx = read_table(tablegen.write_case("R01", tmp_path)[0])  # the same table as a spreadsheet
+    assert [i.name for i in result.evaluation.indicators] == [i.name for i in as_xlsx.indicators] != []
+    assert [i.stated_score for i in result.evaluation.indicators] == [i.stated_score for i in as_xlsx.indicators]
+    assert result.evaluation.stated.total == 92  # the report's own words come first (自评得分92分)
+    first = rows[next(i for i, row in enumerate(rows) if any(row))]
+    assert "｜".join(cell for cell in first if cell) in result.report.text  # and as text, in its place
 
 
 def test_a_batch_with_bad_files_goes_on(tmp_path: Path) -> None:

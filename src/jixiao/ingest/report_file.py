@@ -120,8 +120,7 @@ def _read_docx(source: Path, data: bytes, file: str) -> ReportDocument:
     inserted = deleted = 0
     for child in document.element.body.iterchildren():
         if child.tag == f"{_W}tbl":
-            table = Table(child, document)
-            rows = [[cell.text.strip() for cell in _unique_cells(row)] for row in table.rows]
+            rows = _table_rows(Table(child, document))
             tables.append(Grid.from_rows(f"表{len(tables) + 1}", rows))
             lines.extend("｜".join(cell for cell in row if cell) for row in rows if any(row))
             continue
@@ -133,13 +132,21 @@ def _read_docx(source: Path, data: bytes, file: str) -> ReportDocument:
     return ReportDocument(file, "docx", "\n".join(lines), tuple(tables), tuple(unread))
 
 
-def _unique_cells(row: Any) -> list[Any]:
-    """A merged cell is returned once per grid column it spans: keep it once."""
-    cells: list[Any] = []
-    for cell in row.cells:
-        if not cells or cell._tc is not cells[-1]._tc:
-            cells.append(cell)
-    return cells
+def _table_rows(table: Any) -> list[list[str]]:
+    """The table's text by grid position: a merged cell's text stands in its first position only,
+    so that columns keep their places for the table importer."""
+    rows: list[list[str]] = []
+    above: list[Any] = []
+    for row in table.rows:
+        cells = list(row.cells)
+        texts = []
+        for col, cell in enumerate(cells):
+            left = cells[col - 1]._tc if col else None
+            up = above[col]._tc if col < len(above) else None
+            texts.append("" if cell._tc is left or cell._tc is up else cell.text.strip())
+        rows.append(texts)
+        above = cells
+    return rows
 
 
 def _paragraph_text(paragraph: Any) -> str:
