@@ -14,6 +14,7 @@ from jixiao.ingest.errors import InputError
 from jixiao.ingest.limits import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from jixiao.ingest.loader import load_any
 from jixiao.ingest.table import read_table
+from jixiao.pipeline import evaluate_file
 from jixiao.testing import tablegen
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -153,13 +154,15 @@ def test_missing_file_directory_and_unknown_suffix(tmp_path: Path) -> None:
     assert "不支持" in refused(text).message
 
 
-def test_year_missing_names_the_sheet(tmp_path: Path) -> None:
+def test_year_missing_is_read_and_reported_not_refused(tmp_path: Path) -> None:
     spec = tablegen.case("R04")
     spec["header"]["项目名称"] = "新型农业经营主体扶持项目"
     path, _ = tablegen.write_case("R04", tmp_path, spec=spec)
-    error = refused(path)
-    assert "未找到年度" in error.message
-    assert error.location == "Sheet1"
+    result = evaluate_file(path)
+    assert result.ok and result.evaluation is not None and result.evaluation.year is None
+    assert result.scorecard is not None and result.scorecard.items  # scored as usual
+    unknown = [f for f in result.findings if f.code == "YEAR_UNKNOWN"]
+    assert len(unknown) == 1 and unknown[0].severity.value == "P2" and unknown[0].path == "year"
 
 
 def test_loader_passes_table_errors_through(tmp_path: Path) -> None:

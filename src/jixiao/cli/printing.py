@@ -30,7 +30,8 @@ def print_scorecard(result: FileResult) -> None:
     assert card is not None and evaluation is not None
     out = console()
     kind = evaluation.project.name if evaluation.project else evaluation.kind.label
-    out.print(Text(f"{evaluation.unit.name} · {evaluation.year} 年度{kind}绩效自评", style="bold"))
+    year = f"{evaluation.year} 年度" if evaluation.year is not None else "年度未注明的"
+    out.print(Text(f"{evaluation.unit.name} · {year}{kind}绩效自评", style="bold"))
     out.print(Text(f"文件：{result.file}　评分标准：{card.framework_id}", style="dim"))
     if result.framework_reason:
         out.print(Text(f"评分标准的选用（{result.framework_choice}）：{result.framework_reason}", style="dim"))

@@ -235,7 +235,7 @@ class SignOff:
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     kind: EvaluationKind
-    year: int
+    year: int | None
     unit: UnitProfile
     framework: str | None = None
     project: ProjectInfo | None = None

@@ -163,7 +163,7 @@ _NON_NEGATIVE_PATHS = ("budget", "unit.assets", "unit.staffing")
 
 def check_amounts(evaluation: Evaluation, file: str) -> None:
     """Refuse negative amounts and weights, and impossible years, naming the field."""
-    if not 1990 <= evaluation.year <= 2100:
+    if evaluation.year is not None and not 1990 <= evaluation.year <= 2100:
         raise InputError(f"年度 {evaluation.year} 不在合理范围（1990–2100）", file=file, location="year")
     for path, value in _walk_numbers(evaluation.budget, "budget"):
         _non_negative(value, path, file)

@@ -37,7 +37,6 @@ from jixiao.ingest.blocks import (
     read_indicators,
 )
 from jixiao.ingest.cells import Reads
-from jixiao.ingest.errors import InputError
 from jixiao.ingest.grid import Grid, squeeze, tidy
 
 _YEAR_ALONE = re.compile(r"^[(（]?\s*(?:评价年度|年度)?\s*[:：]?\s*((?:19|20|21)\d{2})\s*年度?\s*[)）]?$")
@@ -204,7 +203,8 @@ def _detect_kind(grid: Grid, header: dict[str, Found], first: int) -> Evaluation
     return EvaluationKind.PROJECT
 
 
-def _detect_year(reads: Reads, header: dict[str, Found], first: int, file: str) -> int:
+def _detect_year(reads: Reads, header: dict[str, Found], first: int, file: str) -> int | None:
+    """The year in the title or header; ``None`` when the table gives none (reported, not refused)."""
     grid = reads.grid
     candidates: list[tuple[re.Pattern[str], list[tuple[int, int]]]] = [
         (_YEAR_ALONE, [(r, c) for r, c in grid.positions() if r < first]),
@@ -221,8 +221,7 @@ def _detect_year(reads: Reads, header: dict[str, Found], first: int, file: str) 
             if match and int(match.group(1)) in YEAR_RANGE:
                 reads.source("year", row, col)
                 return int(match.group(1))
-    raise InputError("未找到年度，请在表头填写年度（如标题写“（2021年度）”，或填写“年度”一栏）",
-                     file=file, location=grid.name)
+    return None
 
 
 def _detect_unit(reads: Reads, first: int, budget: Header | None, budget_stop: int) -> AmountUnit:

@@ -95,6 +95,8 @@ def build_content(
     A publication copy states the score the unit adopts and never prints assumed values as
     facts: for an evaluation with ``assumed`` fields it raises :class:`AssumedValuesError`.
     """
+    if evaluation.year is None:
+        raise ReportError("表上没有写年度，无法生成自评报告；请在表头填写年度（如标题写“（2021年度）”）后再生成")
     if not review_copy and assumed_fields(evaluation):
         raise AssumedValuesError(assumed_message(evaluation))
     chosen = template or builtin_template(evaluation.kind)
@@ -106,7 +108,7 @@ def build_content(
     return ReportContent(
         kind=evaluation.kind,
         unit=facts.values["unit"],
-        year=evaluation.year,
+        year=evaluation.year,  # known: checked above
         title=tuple(line for line in (clean_line(builder.fill(t)) for t in chosen.title) if line),
         subtitle=clean_line(builder.fill(chosen.subtitle)),
         preamble=tuple(Paragraph(text) for t in chosen.preamble for text in split_paragraphs(builder.fill(t))),

@@ -163,8 +163,8 @@ def _unit_values(e: Evaluation) -> dict[str, str]:
     parts = "，".join(f"{clean_line(p.name)}{amount(p.amount)}{assets.unit.value}" for p in assets.parts)
     return {
         "unit": clean_line(unit.name),
-        "year": str(e.year),
-        "next_year": str(e.year + 1),
+        "year": str(e.year) if e.year is not None else "",
+        "next_year": str(e.year + 1) if e.year is not None else "",
         "kind_label": e.kind.label,
         "superior": clean_line(unit.superior),
         "budget_level": clean_line(unit.budget_level),

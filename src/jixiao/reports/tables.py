@@ -301,7 +301,7 @@ def evaluation_sheet(
     the notes comparing the unit's figures with the computed ones belong to the review copy only."""
     e = evaluation
     if e.kind is EvaluationKind.PROJECT and e.project is not None:
-        title = f"{e.year}年度项目支出绩效自评表"
+        title = f"{e.year or ''}年度项目支出绩效自评表"
         header = (
             ("项目名称", e.project.name),
             ("主管部门", e.project.supervising_dept or e.unit.superior),
@@ -309,7 +309,7 @@ def evaluation_sheet(
             ("联系方式", e.unit.contact),
         )
     else:
-        title = f"{e.year}年度部门整体支出绩效自评表"
+        title = f"{e.year or ''}年度部门整体支出绩效自评表"
         header = (
             ("部门（单位）名称", e.unit.name),
             ("主管部门", e.unit.superior),

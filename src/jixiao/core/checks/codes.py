@@ -88,6 +88,7 @@ class Code(StrEnum):
     # --- import (导入) -------------------------------------------------------------------
     IMPORT_UNREADABLE = "IMPORT_UNREADABLE"
     PLACEHOLDER_ROWS_SKIPPED = "PLACEHOLDER_ROWS_SKIPPED"
+    YEAR_UNKNOWN = "YEAR_UNKNOWN"
     # --- written reports (自评报告，docs/report-reading.md#report-checks) ---------------------
     REPORT_NO_FIGURES = "REPORT_NO_FIGURES"
     REPORT_PARTLY_UNREAD = "REPORT_PARTLY_UNREAD"

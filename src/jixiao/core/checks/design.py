@@ -52,6 +52,11 @@ def _part_figure(measure: Measure, unit: str) -> tuple[Decimal, Decimal, str] | 
     return measure.value, measure.value, written
 
 
+def year_text(year: int | None) -> str:
+    """ " 2021 年度", or "本年度" when the table gives no year."""
+    return f" {year} 年度" if year is not None else "本年度"
+
+
 @lru_cache(maxsize=4096)
 def _l2_key(l2: str) -> str:
     return normalize_l1(l2)
@@ -222,7 +227,7 @@ class Design:
             Code.TARGET_MULTI_YEAR,
             Severity.P1,
             f"{quoted(view.indicator.name)}的年度指标值{quoted(view.indicator.target.text)}含{quoted(found.group(0))}，"
-            f"似为多年累计目标；年度指标值应为 {self.ctx.evaluation.year} 年度当年应完成的数",
+            f"似为多年累计目标；年度指标值应为{year_text(self.ctx.evaluation.year)}当年应完成的数",
             view,
             "target",
         )

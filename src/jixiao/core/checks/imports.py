@@ -27,3 +27,6 @@ def run(ctx: Context) -> None:
             "如确有指标，请补填指标名称、指标值和分值，否则可删去这些行",
             "indicators",
         )
+    if ctx.evaluation.year is None:
+        message = "表上没有写年度（标题中的“（2021年度）”或“年度”一栏）；已照常评分和审核，生成自评报告前请补填年度"
+        ctx.add(Code.YEAR_UNKNOWN, Severity.P2, message, "year")

@@ -220,7 +220,7 @@ class NarrativeChecks:
     def _sign_off(self) -> None:
         evaluation = self.ctx.evaluation
         signed = evaluation.sign_off.signed_on
-        if signed is None or signed > date(evaluation.year, 12, 31):
+        if signed is None or evaluation.year is None or signed > date(evaluation.year, 12, 31):
             return
         self.ctx.add(
             Code.SIGN_OFF_DATE_EARLY,

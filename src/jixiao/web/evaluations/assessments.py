@@ -50,7 +50,7 @@ def assess_document(evaluation: Evaluation, document: Any) -> tuple[dict[str, An
     if core.kind.value != evaluation.kind:
         wanted = EvaluationKind(evaluation.kind).label
         raise invalid(f"评价类型为“{core.kind.label}”，与本自评的“{wanted}”不一致", "kind")
-    if core.year != evaluation.year:
+    if core.year is not None and core.year != evaluation.year:
         raise invalid(f"年度为 {core.year}，与本自评的 {evaluation.year} 年度不一致", "year")
     core = dataclasses.replace(core, framework=evaluation.framework.framework_id)
     try:
