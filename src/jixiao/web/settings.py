@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "jixiao.web.surveys",
     "jixiao.web.results",
     "jixiao.web.jobs",
+    "jixiao.web.targets",
 ]
 
 MIDDLEWARE = [

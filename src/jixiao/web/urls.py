@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("jixiao.web.surveys.urls")),
     path("review/", include("jixiao.web.reviews.urls")),
     path("results/", include("jixiao.web.results.urls")),
+    path("targets/", include("jixiao.web.targets.urls")),
     path("public/", include("jixiao.web.portal.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
