@@ -27,6 +27,8 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 
 from tests.web.surveys_world import open_survey
 from tests.web.world import PERSONAS, YEAR, World, pdf_upload
+from tests.web.targets_world import declaration, report_of
+from tests.web.world import PERSONAS, World
 
 ANON_LOGIN = "login"  # expected marker: 302 to the login page
 
@@ -167,6 +169,42 @@ def with_application(w: World) -> dict[str, Any]:
 
 def application_line(w: World) -> dict[str, Any]:
     return {"pk": application(w).lines.first().pk}
+SIGNED_IN = row(L, 200, 200, 200, 200, 200, 200)
+#: Reviewing unit A's declaration (or a report of it): only its bureau's reviewer.
+REVIEW_POST = row(L, 403, 403, 404, 302, 404, 403)
+#: A bureau-1 monitoring round's overview: its bureau's staff; the units see their own reports only.
+ROUND_STAFF = row(L, 403, 403, 403, 200, 404, 200)
+
+
+def decl(status: str, **extra: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": declaration(w, status, status).pk, **extra}
+
+
+def decl_lock(status: str, **extra: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"lock_version": declaration(w, status, status).lock_version, "rows": "0", **extra}
+
+
+def new_declaration(w: World) -> dict[str, Any]:
+    return {"unit": w.unit_a.pk, "year": "2026", "kind": "project", "project": "新项目"}
+
+
+def pending_adjustment(w: World) -> dict[str, Any]:
+    from jixiao.web.targets import services
+
+    approved = declaration(w, "approved", "approved")
+    made = w.__dict__.setdefault("adjustments", {})
+    if "a" not in made:
+        made["a"] = services.adjustment_request(declaration=approved, indicator="道路清扫保洁面积", new="≥300万平方米",
+                                                reason="道路移交", by=w.prep_a)  # fmt: skip
+    return {"pk": approved.pk, "adjustment_pk": made["a"].pk}
+
+
+def round_of(w: World) -> dict[str, Any]:
+    return {"pk": report_of(w).round_id}
+
+
+def report_pk(w: World) -> dict[str, Any]:
+    return {"pk": report_of(w).pk}
 
 
 MATRIX: dict[str, list[Case]] = {
@@ -340,6 +378,42 @@ MATRIX: dict[str, list[Case]] = {
         Case(ev("draft_b"), row(401, 404, 404, 200, 403, 404, 403), method="post", data=draft_b_document, json=True),
     ],
     "api:report": [Case(ev("submitted_a", number=1, fmt="xlsx"), row(401, REPORT, REPORT, 404, REPORT, 404, REPORT))],
+    # --- targets and monitoring (docs/targets.md) ---
+    "targets:index": [Case(none, SIGNED_IN)],
+    "targets:create": [
+        Case(none, row(L, 302, 302, 403, 403, 403, 403), method="post", data=new_declaration),
+    ],
+    "targets:declaration": [
+        Case(decl("draft"), VIEW),
+        Case(decl("draft"), row(L, 302, 302, 404, 403, 404, 403), method="post", data=decl_lock("draft"),
+             label="save"),
+    ],
+    "targets:review": [
+        Case(decl("submitted"), REVIEW_POST, method="post", data=decl_lock("submitted", do="approve")),
+    ],
+    "targets:download": [Case(decl("draft", fmt="xlsx"), VIEW), Case(decl("draft", fmt="docx"), VIEW)],
+    "targets:adjust": [
+        Case(decl("approved"), row(L, 302, 302, 404, 403, 404, 403), method="post",
+             data=lambda w: {"indicator": "道路清扫保洁面积", "new": "≥300万平方米", "reason": "移交"}),
+    ],
+    "targets:adjust_decide": [Case(pending_adjustment, REVIEW_POST, method="post", data=lambda w: {"do": "approve"})],
+    "targets:library": [Case(none, SIGNED_IN)],
+    "targets:library_suggest": [Case(none, SIGNED_IN, data=lambda w: {"q": "率"})],
+    "targets:library_export": [Case(none, SIGNED_IN)],
+    "targets:library_import": [
+        Case(none, row(L, 403, 403, 403, 302, 302, 302), method="post", data=lambda w: {"do": "seed"}),
+    ],
+    "targets:rounds": [
+        Case(none, SIGNED_IN),
+        Case(none, row(L, 403, 403, 403, 302, 302, 403), method="post",
+             data=lambda w: {"year": "2025", "month": "6"}, label="open a round"),
+    ],
+    "targets:round": [Case(round_of, ROUND_STAFF)],
+    "targets:round_export": [Case(round_of, ROUND_STAFF)],
+    "targets:report": [Case(report_pk, VIEW)],
+    "targets:decision": [
+        Case(report_pk, REVIEW_POST, method="post", data=lambda w: {"decision": "continue", "reason": "按计划推进"}),
+    ],
 }
 
 

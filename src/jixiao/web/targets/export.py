@@ -6,7 +6,9 @@ Text from users is written as text, never as a formula (a name beginning with "=
 from __future__ import annotations
 
 import io
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -16,6 +18,8 @@ from jixiao.core.numbers import to_decimal
 from jixiao.core.targets.model import LibraryEntry
 from jixiao.core.targets.monitoring import Light
 from jixiao.core.values import Direction
+from jixiao.ingest.errors import InputError
+from jixiao.ingest.xlsx import check_archive
 from jixiao.reports.sanitize import clean_text
 from jixiao.web.targets.errors import TargetsError
 
@@ -57,6 +61,13 @@ def library_xlsx(entries: list[LibraryEntry]) -> bytes:
 
 def read_library_xlsx(data: bytes) -> list[LibraryEntry]:
     """Entries from a workbook laid out like :func:`library_xlsx`; TargetsError names the bad cell."""
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        handle.write(data)
+        handle.flush()
+        try:
+            check_archive(Path(handle.name), "指标库")  # encrypted files and zip bombs are refused unread
+        except InputError as error:
+            raise TargetsError(error.message) from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:

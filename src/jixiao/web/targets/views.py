@@ -21,6 +21,7 @@ from jixiao.core.numbers import to_decimal
 from jixiao.core.targets.model import DeclarationKind, DeclarationStatus
 from jixiao.core.targets.monitoring import Decision, DeviationReason, Light, Likelihood
 from jixiao.core.targets.review import check_declaration
+from jixiao.ingest.limits import MiB
 from jixiao.reports.declaration_forms import declaration_docx, declaration_xlsx
 from jixiao.web.accounts.models import Bureau, Role
 from jixiao.web.accounts.selectors import scope_of, units_for_user
@@ -32,7 +33,7 @@ from jixiao.web.targets.export import library_xlsx, overview_xlsx, read_library_
 from jixiao.web.targets.models import Declaration, MonitoringReport, TargetAdjustment
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MAX_UPLOAD = 5 * 1024 * 1024
+MAX_UPLOAD = 5 * MiB
 HEADER_FIELDS = ("project", "nature", "category", "sector", "project_type", "supervising_dept", "implementing_unit",
                  "period_start", "period_end", "overall_goal", "annual_goal")  # fmt: skip
 FUND_FIELDS = ("total", "request", "fiscal", "carryover", "other")
@@ -287,7 +288,7 @@ def library_import(request: HttpRequest) -> HttpResponse:
             if upload is None:
                 raise TargetsError("请选择要导入的 .xlsx 文件")
             if upload.size > MAX_UPLOAD:
-                raise TargetsError(f"文件超过 {MAX_UPLOAD // (1024 * 1024)} MB，请精简后再导入")
+                raise TargetsError(f"文件超过 {MAX_UPLOAD // MiB} MB，请精简后再导入")
             added, updated = services.library_load(bureau, read_library_xlsx(upload.read()), request.user)
         messages.success(request, f"指标库已更新：新增 {added} 项，修改 {updated} 项")
     except TargetsError as error:
