@@ -379,6 +379,15 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "api:report": [Case(ev("submitted_a", number=1, fmt="xlsx"), row(401, REPORT, REPORT, 404, REPORT, 404, REPORT))],
     # --- targets and monitoring (docs/targets.md) ---
+    "api:target_declarations": [Case(none, row(401, 200, 200, 200, 200, 200, 200))],
+    "api:target_declaration": [Case(decl("draft"), API_VIEW)],
+    "api:target_check_declaration": [
+        Case(decl("draft"), API_EDIT, method="post", json=True,
+             data=lambda w: dict(declaration(w, "draft", "draft").document)),
+    ],
+    "api:target_check_monitoring": [
+        Case(report_pk, API_EDIT, method="post", json=True, data=lambda w: {"budget": {"initial": "1", "spent": "1"}}),
+    ],
     "targets:index": [Case(none, SIGNED_IN)],
     "targets:create": [
         Case(none, row(L, 302, 302, 403, 403, 403, 403), method="post", data=new_declaration),

@@ -250,3 +250,91 @@ def test_example_document_is_clean_against_the_seed(world: World) -> None:
     found = declaration(world, "seed")
     assert (found.p0_count, found.p1_count) == (0, 0)
     assert example_document("x")["funds"]["request"] == 860
+
+
+# --- the self-evaluation takes its targets from the approved declaration ------------------------------
+
+
+def _project_evaluation(world: World, project: str) -> object:
+    from jixiao.core.model import EvaluationKind
+    from jixiao.web.evaluations import services as evaluation_services
+    from jixiao.web.evaluations.models import FrameworkRecord
+
+    framework = FrameworkRecord.objects.get(framework_id="mof-2020-project")
+    return evaluation_services.evaluation_create(unit=world.unit_a, year=YEAR, kind=EvaluationKind.PROJECT,
+                                                 framework=framework, by=world.prep_a, project=project)  # fmt: skip
+
+
+def test_evaluation_starts_with_the_approved_targets_and_reports_changes(world: World) -> None:
+    from jixiao.web.evaluations.assessments import assess_document
+
+    approved = declaration(world, "ev", "approved")
+    created = _project_evaluation(world, approved.project)
+    document = created.current_version.document  # type: ignore[attr-defined]
+    assert [row["target"] for row in document["indicators"]][:2] == ["≥360万平方米", "≥95%"]
+    assert document["sources"]["indicators[0].target"] == f"绩效目标申报（审核通过，编号 {approved.pk}）"
+    lowered = {**document, "indicators": [dict(document["indicators"][0], target="≥300万平方米"),
+                                          *document["indicators"][1:]]}  # fmt: skip
+    _, assessment = assess_document(created, lowered)
+    changed = [f for f in assessment.findings if f.code == "EVAL_TARGET_CHANGED"]
+    assert [(f.severity.value, f.path) for f in changed] == [("P0", "indicators[0].target")]
+    adjustment = services.adjustment_request(declaration=approved, indicator="道路清扫保洁面积",
+                                             new="≥300万平方米", reason="道路移交", by=world.prep_a)  # fmt: skip
+    services.adjustment_decide(adjustment=adjustment, approve=True, note="同意", by=world.reviewer)
+    _, assessment = assess_document(created, lowered)
+    assert "EVAL_TARGET_CHANGED" not in {f.code for f in assessment.findings}
+
+
+def test_red_in_monitoring_with_full_marks_is_p1_in_the_evaluation(world: World) -> None:
+    from jixiao.web.evaluations.assessments import assess_document
+
+    approved = declaration(world, "approved", "approved")
+    report = report_of(world)
+    document = {**report.document, "budget": {"initial": "860", "spent": "540"},
+                "indicators": [{"name": "道路保洁考核达标率", "expected": "90%", "likelihood": "impossible",
+                                "reasons": ["plan"], "measures": "更换作业单位"}]}  # fmt: skip
+    services.report_save(report=report, document=document, by=world.prep_a)
+    report.refresh_from_db()
+    assert report.red_indicators == ["道路保洁考核达标率"]
+    created = _project_evaluation(world, approved.project)
+    full = created.current_version.document  # type: ignore[attr-defined]
+    rows = [dict(row, actual=row["target"].lstrip("≥≤"), stated_score=row["weight"]) for row in full["indicators"]]
+    _, assessment = assess_document(created, {**full, "indicators": rows})
+    red = [f for f in assessment.findings if f.code == "EVAL_RED_FULL_MARKS"]
+    assert [(f.severity.value, f.path) for f in red] == [("P1", "indicators[1].stated_score")]
+    assert "2025年1—7月" in red[0].message
+
+
+# --- the API --------------------------------------------------------------------------------------------
+
+
+def _api(world: World, persona: str) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens[persona]}")
+
+
+def test_api_reads_declarations_and_trial_checks(world: World) -> None:
+    draft = declaration(world, "api")
+    listed = _api(world, "reviewer").get("/api/targets/declarations").json()
+    assert [row["project"] for row in listed] == ["项目api"]
+    assert _api(world, "reviewer_other").get(f"/api/targets/declarations/{draft.pk}").status_code == 404
+    detail = _api(world, "prep_a").get(f"/api/targets/declarations/{draft.pk}").json()
+    assert detail["status"] == "draft" and detail["findings"] == []
+    posted = {**draft.document, "funds": {"request": "100", "fiscal": "90"}}
+    trial = _api(world, "prep_a").post(f"/api/targets/declarations/{draft.pk}/check", posted,
+                                       content_type="application/json")  # fmt: skip
+    assert trial.status_code == 200
+    assert [f["code"] for f in trial.json()["findings"]] == ["TARGET_FUNDS_SUM_MISMATCH"]
+    assert _api(world, "reviewer").post(f"/api/targets/declarations/{draft.pk}/check", posted,
+                                        content_type="application/json").status_code == 403  # fmt: skip
+    report = report_of(world)
+    monitored = {"budget": {"initial": "860", "added": "40", "spent": "450"},
+                 "indicators": [{"name": "道路保洁考核达标率", "expected": "95人"}]}  # fmt: skip
+    answer = _api(world, "prep_a").post(f"/api/targets/monitoring/{report.pk}/check", monitored,
+                                        content_type="application/json").json()  # fmt: skip
+    codes = [f["code"] for f in answer["findings"]]
+    assert "MONITOR_VALUE_UNCOMPARABLE" in codes and "MONITOR_INDICATOR_NOT_REPORTED" in codes
+    assert answer["lights"] == {"budget": "red", "target": "green", "overall": "red", "execution_rate": "50.00",
+                                "pace": "58.33"}  # fmt: skip
+    bad = _api(world, "prep_a").post(f"/api/targets/monitoring/{report.pk}/check", {"budget": {"spent": "x"}},
+                                     content_type="application/json")  # fmt: skip
+    assert bad.status_code == 422 and "budget.spent" in bad.json()["detail"]

@@ -7,6 +7,10 @@ from django.shortcuts import redirect
 from django.urls import include, path
 
 from jixiao.web.api import api
+from jixiao.web.targets.api import router as targets_api
+
+#: /api/targets/…: declarations and trial checks of declarations and monitoring reports (docs/targets.md#api)
+api.add_router("/targets", targets_api)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,9 @@ from jixiao.web.evaluations.engine import Assessment, DocumentError
 from jixiao.web.evaluations.errors import DocumentInvalid
 from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
 from jixiao.web.results.models import RectificationItem
+from jixiao.web.targets.services import followup_findings
+
+_ORDER = {"P0": 0, "P1": 1, "P2": 2}
 
 
 def prior_items(evaluation: Evaluation) -> tuple[PriorItem, ...]:
@@ -29,6 +32,19 @@ def prior_items(evaluation: Evaluation) -> tuple[PriorItem, ...]:
         "problem", "measure", "state", "deadline"
     )
     return tuple(PriorItem(problem, measure, ItemState(state), deadline) for problem, measure, state, deadline in found)
+
+
+def with_targets(evaluation: Evaluation, assessment: Assessment) -> Assessment:
+    """With the findings against the year's approved targets and monitoring (docs/targets.md#followup)."""
+    if evaluation.unit_id is None:
+        return assessment
+    found = followup_findings(
+        evaluation.unit_id, evaluation.year, evaluation.project, assessment.evaluation, assessment.scorecard
+    )
+    if not found:
+        return assessment
+    merged = sorted((*assessment.findings, *found), key=lambda f: _ORDER[f.severity.value])
+    return dataclasses.replace(assessment, findings=tuple(merged))
 
 
 def invalid(reason: str, path: str = "") -> DocumentInvalid:
@@ -57,7 +73,7 @@ def assess_document(evaluation: Evaluation, document: Any) -> tuple[dict[str, An
         framework = engine.framework_of(evaluation.framework.yaml_text, str(evaluation.framework))
     except DocumentError as error:
         raise DocumentInvalid(f"评分标准“{evaluation.framework}”无效：{error}") from None
-    return engine.canonical(core), engine.assess(core, framework, prior_items(evaluation))
+    return engine.canonical(core), with_targets(evaluation, engine.assess(core, framework, prior_items(evaluation)))
 
 
 @dataclass(frozen=True)
@@ -81,4 +97,5 @@ def assess_version(evaluation: Evaluation, version: EvaluationVersion, document:
     except DocumentError as error:
         where = f"{label_for(error.path)}：" if error.path else ""
         return VersionView(version, None, f"{where}{error.message}")
-    return VersionView(version, engine.assess(core, framework, prior_items(evaluation)))
+    assessment = engine.assess(core, framework, prior_items(evaluation))
+    return VersionView(version, with_targets(evaluation, assessment))

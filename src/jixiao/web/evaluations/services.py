@@ -51,6 +51,7 @@ from jixiao.web.evaluations.workflow import EDITABLE, RETURN_ROLE, TRANSITIONS, 
 from jixiao.web.jobs.services import render_after_freeze
 from jixiao.web.results.services import copy_tallies, tally_findings
 from jixiao.web.reviews.models import ReviewComment
+from jixiao.web.targets.services import approved_for, prefill_indicators
 
 
 def display_name(user: Any) -> str:
@@ -248,9 +249,12 @@ def evaluation_create(
     if Evaluation.objects.filter(unit=unit, year=year, kind=kind, project=project).exists():
         raise ServiceError(f"{unit.name}已有 {year} 年度{kind.label}自评{('“' + project + '”') if project else ''}")
     evaluation = Evaluation(unit=unit, year=year, kind=kind, project=project, framework=framework)
-    canonical, assessment = assess_document(
-        evaluation, document or starter_document(unit, year, kind, project, framework.framework_id)
-    )
+    if document is None:
+        document = starter_document(unit, year, kind, project, framework.framework_id)
+        approved = approved_for(unit.pk, year, project)
+        if approved is not None:  # the year's approved targets, marked as such (docs/targets.md#followup)
+            document = prefill_indicators(document, approved)
+    canonical, assessment = assess_document(evaluation, document)
     try:
         with transaction.atomic():
             evaluation.save()

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from jixiao.core.findings import Finding, Severity
 from jixiao.core.targets import check_declaration, check_monitoring, lights_for
-from jixiao.core.targets.followup import Adjustment, RedMark
+from jixiao.core.targets.followup import Adjustment, RedMark, check_followup
 from jixiao.core.targets.model import Declaration as CoreDeclaration
 from jixiao.core.targets.model import DeclarationKind, DeclarationStatus, LibraryEntry
 from jixiao.core.targets.monitoring import Decision, LightRules, with_targets
@@ -365,6 +365,17 @@ def approved_for(unit_id: int, year: int, project: str) -> Approved | None:
         for name in names
     )
     return Approved(found, read_declaration(found.document), adjustments, reds)
+
+
+def followup_findings(unit_id: int, year: int, project: str, evaluation: Any, scorecard: Any) -> tuple[Finding, ...]:
+    """What the self-evaluation owes the year's approved targets and red lights (docs/targets.md#followup).
+
+    One query when the unit declared no targets for it; nothing is reported then.
+    """
+    approved = approved_for(unit_id, year, project)
+    if approved is None:
+        return ()
+    return check_followup(evaluation, approved.core, approved.adjustments, approved.reds, scorecard)
 
 
 def prefill_indicators(document: dict[str, Any], approved: Approved) -> dict[str, Any]:
