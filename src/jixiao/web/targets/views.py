@@ -172,6 +172,7 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
         "d": found, "core": core, "findings": findings, "rows": rows, "row_count": len(rows),
         "editable": editor and found.status in services.EDITABLE,
         "reviewer": Role.REVIEWER in roles and found.status == DeclarationStatus.SUBMITTED.value,
+        "bureau_reviewer": Role.REVIEWER in roles,
         "can_adjust": editor and found.status == DeclarationStatus.APPROVED.value,
         "events": found.events.select_related("actor")[:50],
         "adjustments": found.adjustments.select_related("requested_by", "reviewer"),
