@@ -77,6 +77,10 @@ def test_the_openapi_description_lists_every_operation() -> None:
         ("/api/evaluations/{pk}/versions/{number}/score", "get"),
         ("/api/evaluations/{pk}/versions/{number}/check", "get"),
         ("/api/evaluations/{pk}/versions/{number}/report.{fmt}", "get"),
+        ("/api/targets/declarations", "get"),
+        ("/api/targets/declarations/{pk}", "get"),
+        ("/api/targets/declarations/{pk}/check", "post"),
+        ("/api/targets/monitoring/{pk}/check", "post"),
     }
     trial = paths["/api/evaluations/{pk}/score"]["post"]
     assert "application/json" in trial["requestBody"]["content"] and "422" in trial["responses"]
