@@ -26,9 +26,8 @@ from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tests.web.surveys_world import open_survey
-from tests.web.world import PERSONAS, YEAR, World, pdf_upload
 from tests.web.targets_world import declaration, report_of
-from tests.web.world import PERSONAS, World
+from tests.web.world import PERSONAS, YEAR, World, pdf_upload
 
 ANON_LOGIN = "login"  # expected marker: 302 to the login page
 
