@@ -69,3 +69,19 @@ def test_session_cookie_is_http_only_and_lax(world: World) -> None:
 def test_pages_forbid_framing_and_sniffing(world: World, client) -> None:
     response = client.get(reverse("portal:index"), follow=True)
     assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_administrator_sees_and_lifts_a_lockout_in_chinese(world: World) -> None:
+    for _ in range(5):
+        _login(Client(), "prep_a", "wrong")
+    admin = Client()
+    admin.force_login(world.admin)
+    index = admin.get(reverse("admin:index")).content.decode()
+    assert "/admin/axes/" not in index  # django-axes' English pages are not offered
+    users = reverse("admin:auth_user_changelist")
+    assert "5 次（已锁定）" in admin.get(users).content.decode()
+    done = admin.post(
+        users, {"action": "unlock", "_selected_action": [world.prep_a.pk], "index": 0}, follow=True
+    ).content.decode()
+    assert "已解除 1 个账号的登录锁定" in done
+    assert _login(Client(), "prep_a", "correct-horse-battery").status_code == 302

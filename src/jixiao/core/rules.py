@@ -318,8 +318,9 @@ def score_metric(
         return Outcome(ZERO, f"{formula}；按 0 分计", (Flag.METRIC_MISSING,))
     if rule.kind is RuleKind.EXECUTION_RATE:
         points = score(execution_points(value, weight))
-        capped = "（超过 100% 按 100% 计）" if value > HUNDRED else ""
-        said = "{0}；得分 = {1} × min(执行率, 100%){2} = {3} 分"
+        # Written as people read it (no min()): over 100% the rate counts as 100%.
+        capped = "100%（执行率超过 100% 按 100% 计）" if value > HUNDRED else "执行率"
+        said = "{0}；得分 = {1} × {2} = {3} 分"
         if points < weight:
             return Outcome(points, Why(said + "，扣 {4} 分", (formula, weight, capped, points, weight - points)))
         return Outcome(points, Why(said, (formula, weight, capped, points)))

@@ -178,6 +178,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# django-axes' own admin pages are English only: the lockouts are shown and lifted on the
+# Chinese 账号 page instead (accounts/admin.py).
+AXES_ENABLE_ADMIN = False
 
 # --- uploads -----------------------------------------------------------------------------
 

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -35,6 +40,25 @@ admin.site.unregister(User)
 @admin.register(User)
 class JixiaoUserAdmin(UserAdmin):
     inlines = (MembershipInline,)
+    list_display = (*UserAdmin.list_display, "login_failures")
+    actions = ("unlock",)
+
+    @admin.display(description="连续登录失败")
+    def login_failures(self, user: Any) -> str:
+        failures = sum(
+            AccessAttempt.objects.filter(username=user.username).values_list("failures_since_start", flat=True)
+        )
+        if not failures:
+            return "—"
+        locked = failures >= settings.AXES_FAILURE_LIMIT
+        return f"{failures} 次（已锁定）" if locked else f"{failures} 次"
+
+    @admin.action(description="解除所选账号的登录锁定")
+    def unlock(self, request: HttpRequest, queryset: Any) -> None:
+        names = list(queryset.values_list("username", flat=True))
+        for name in names:
+            axes_reset(username=name)
+        self.message_user(request, f"已解除 {len(names)} 个账号的登录锁定")
 
 
 @admin.register(Membership)

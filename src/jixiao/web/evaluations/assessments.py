@@ -13,6 +13,7 @@ from typing import Any
 from jixiao.core.findings import Finding
 from jixiao.core.model import EvaluationKind
 from jixiao.core.rectification import ItemState, PriorItem
+from jixiao.core.scoring import Scorecard
 from jixiao.web.evaluations import engine
 from jixiao.web.evaluations.editor import label_for
 from jixiao.web.evaluations.engine import Assessment, DocumentError
@@ -87,6 +88,10 @@ class VersionView:
     @property
     def findings(self) -> tuple[Finding, ...]:
         return self.assessment.findings if self.assessment else ()
+
+    @property
+    def scorecard(self) -> Scorecard | None:
+        return self.assessment.scorecard if self.assessment else None
 
 
 def assess_version(evaluation: Evaluation, version: EvaluationVersion, document: Any = None) -> VersionView:

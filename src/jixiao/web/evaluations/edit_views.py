@@ -103,7 +103,7 @@ def _editor_context(
         "lines": lines,
         "rates": _rates(view) if section.slug == "budget" else [],
         "evidence_counts": evidence_counts,
-        "findings": finding_links(view.findings, editable=True),
+        "findings": finding_links(view.findings, editable=True, scorecard=view.scorecard),
         "error": error,
         "unsaved": unsaved,
         "lock_version": evaluation.lock_version,
@@ -252,7 +252,10 @@ def import_table(request: HttpRequest, pk: int) -> HttpResponse:
                 "changes": len(changes),
                 "budget": document.get("budget", {}),
                 "indicators": document.get("indicators", []),
-                "sources": sorted((document.get("sources") or {}).items()),
+                "sources": [
+                    {"path": p, "label": label_for(p), "where": w}
+                    for p, w in sorted((document.get("sources") or {}).items())
+                ],
                 "notes": [
                     {"path": p, "label": label_for(p), "message": m} for p, m in document.get("import_notes", [])
                 ],

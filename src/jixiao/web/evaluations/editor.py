@@ -17,6 +17,7 @@ from typing import Any
 
 from jixiao.core.findings import Finding
 from jixiao.core.model import AmountUnit, SatisfactionSource, Tier
+from jixiao.core.scoring import Scorecard
 from jixiao.core.values import Direction
 from jixiao.web.evaluations.documents import clone, get_path, prune, set_path
 
@@ -228,11 +229,23 @@ class FindingLink:
     section: Section | None
 
 
-def finding_links(findings: Iterable[Finding], *, editable: bool) -> list[FindingLink]:
+def finding_links(
+    findings: Iterable[Finding], *, editable: bool, scorecard: Scorecard | None = None
+) -> list[FindingLink]:
+    """Each finding with its field's Chinese name: a scored line by its name (评分项“预算执行率”),
+    a field by :func:`label_for`. The code and the path stay out of the text (pages put them in
+    a tooltip; exports and the API carry them as columns)."""
+    lines = {line.path: line.name for line in scorecard.items} if scorecard else {}
+
+    def label(path: str) -> str:
+        if path in lines and path.startswith("items."):
+            return f"评分项“{lines[path]}”"
+        return label_for(path)
+
     return [
         FindingLink(
             finding,
-            label_for(finding.path) if finding.path else "",
+            label(finding.path) if finding.path else "",
             section_for(finding.path) if editable and finding.path else None,
         )
         for finding in findings
@@ -466,15 +479,25 @@ _INDEX = re.compile(r"\[(\d+)\]")
 
 
 def label_for(path: str) -> str:
-    """A Chinese name for a field path: ``indicators[3].target`` → ``绩效指标第 4 行 · 年度指标值``."""
+    """A Chinese name for a field path: ``indicators[3].target`` → ``绩效指标第 4 行 · 年度指标值``.
+
+    Never the path itself: a field the editor does not name is called by the nearest part it
+    does (its table row, its group), and ``""`` when there is none (the page then shows the
+    path only in a tooltip).
+    """
     generic = _INDEX.sub("[]", path)
     rows = [int(n) + 1 for n in _INDEX.findall(path)]
+    table = generic.split("[]", 1)[0]
+    row = f"{_LABELS[table]}第 {rows[0]} 行" if rows and table in _LABELS else ""
     if generic in _LABELS:
-        table = generic.split("[]", 1)[0]
-        if rows and table in _LABELS:
-            return f"{_LABELS[table]}第 {rows[0]} 行 · {_LABELS[generic]}"
-        return _LABELS[generic]
-    parent = generic.rsplit("[]", 1)[0] if generic.endswith("[]") else generic.rsplit(".", 1)[0]
-    if parent in _LABELS:
-        return f"{_LABELS[parent]}（{path}）"
-    return path
+        return f"{row} · {_LABELS[generic]}" if row else _LABELS[generic]
+    if row:
+        return row
+    if generic.startswith("items."):
+        return "评分项"
+    parent = generic
+    while "." in parent:
+        parent = parent.rsplit(".", 1)[0]
+        if parent in _LABELS:
+            return _LABELS[parent]
+    return ""

@@ -20,12 +20,6 @@ from jixiao.web.choices import choices
 from jixiao.web.evaluations.models import FrameworkRecord
 
 
-class FrameworkChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        """The standard's Chinese title and version; its identifier stays in the admin."""
-        return f"{obj.title or obj.framework_id}（{obj.version} 版）"
-
-
 class CreateForm(forms.Form):
     """新建自评. The standards offered are those for the chosen kind, the unit's bureau's default
     preselected; changing the unit or the kind refreshes the list (htmx, the same address)."""
@@ -34,7 +28,7 @@ class CreateForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label="类型", choices=choices(EvaluationKind), initial=EvaluationKind.DEPARTMENT.value)
     project = forms.CharField(label="项目名称", max_length=200, required=False, help_text="项目支出自评填写")
-    framework = FrameworkChoiceField(
+    framework = forms.ModelChoiceField(
         queryset=FrameworkRecord.objects.none(), label="评分标准", empty_label="请选择评分标准"
     )
 

@@ -51,7 +51,9 @@ class FrameworkRecord(models.Model):
         constraints = (models.UniqueConstraint(fields=["framework_id", "version"], name="framework_version_unique"),)
 
     def __str__(self) -> str:
-        return f"{self.title or self.framework_id}（{self.framework_id} 版本 {self.version}）"
+        # What users read (forms, history notes, admin lists): the Chinese title and the version;
+        # the identifier is a column of its own in the admin.
+        return f"{self.title or self.framework_id}（{self.version} 版）"
 
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):

@@ -36,7 +36,7 @@ def page_context(request: HttpRequest, evaluation: Evaluation, version: Evaluati
         selectors.available_actions(request.user, evaluation) if version.pk == evaluation.current_version_id else set()
     )
     editable = Action.EDIT in actions
-    findings = finding_links(view.findings, editable=editable)
+    findings = finding_links(view.findings, editable=editable, scorecard=view.scorecard)
     return {
         "evaluation": evaluation,
         "version": version,
