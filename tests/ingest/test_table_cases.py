@@ -246,3 +246,16 @@ def test_xlsm_is_read_like_xlsx(tmp_path: Path) -> None:
     path, _ = tablegen.write_case("R07", tmp_path)
     macro = path.rename(tmp_path / "R07.xlsm")
     assert len(read_table(macro).indicators) == 9
+
+
+def test_central_and_local_finance_rows_are_funding_sources(tmp_path: Path) -> None:
+    """T12: 其中：中央财政资金 executed 1157.9 against a total of 1157.97 — a split that does not add up."""
+    from jixiao.pipeline import evaluate_file
+
+    ev, _ = imported("T12", tmp_path)
+    assert [(line.name, line.adjusted, line.executed) for line in ev.budget.by_source] == [
+        ("中央财政资金", D(2000), D("1157.9"))
+    ]
+    path, _ = tablegen.write_case("T12", tmp_path)
+    [mismatch] = [f for f in evaluate_file(path).findings if f.code == "BUDGET_SOURCE_SUM_MISMATCH"]
+    assert mismatch.severity.value == "P0" and "1157.9" in mismatch.message and "0.07" in mismatch.message
