@@ -10,7 +10,20 @@ from jixiao.core.checks.arithmetic import Agreement, agreement
 from jixiao.core.findings import Severity
 from jixiao.core.framework import Block, Framework, GradeBand, Item, Rule, RuleKind, Slot
 from jixiao.core.model import AmountUnit, AssetPart, Assets, EvaluationKind, Judgement
-from tests.factories import D, budget, check, clean_project, codes, line, only, run, with_indicator, with_stated
+from jixiao.core.scoring import score
+from tests.factories import (
+    D,
+    budget,
+    check,
+    clean_project,
+    codes,
+    framework,
+    line,
+    only,
+    run,
+    with_indicator,
+    with_stated,
+)
 
 # --- agreement at the printed precision --------------------------------------------------
 
@@ -335,13 +348,19 @@ def test_stated_total_weight_differing_from_the_framework_is_p1() -> None:
 # --- framework items ------------------------------------------------------------------------
 
 
-def test_execution_rate_without_a_full_year_budget_says_what_to_fill_in() -> None:
-    # R33: only 年初预算数 310.2 printed.
-    ev = replace(clean_project(), budget=replace(clean_project().budget, initial=D("310.2"), adjusted=None))
-    finding = only(run(ev), Code.ITEM_METRIC_MISSING)
-    assert finding.path == "items.execution_rate"
-    assert "310.2 万元" in finding.message
-    assert "全年预算数" in finding.message
+def test_execution_rate_on_the_initial_budget_when_only_that_is_printed() -> None:
+    # R33: only 年初预算数 310.2 printed (issue 9 item 8): it is the base, and the explanation says so.
+    budget = replace(clean_project().budget, initial=D("310.2"), adjusted=None, executed=D("154.74"))
+    ev = with_stated(replace(clean_project(), budget=budget), execution_rate=D(40))
+    card = score(ev, framework())
+    line = next(item for item in card.items if item.path == "items.execution_rate")
+    assert card.execution_rate == D("49.88")
+    assert line.score == D("4.99")
+    assert "年初预算数" in line.explanation and "以年初预算数为基数" in line.explanation
+    findings = run(ev)
+    assert Code.ITEM_METRIC_MISSING not in codes(findings)
+    wrong = only(findings, Code.EXECUTION_RATE_WRONG)  # 40% printed against 49.88%
+    assert "÷ 年初预算数 310.2 万元" in wrong.message and "以年初预算数为基数" in wrong.message
 
 
 def _manual_framework() -> Framework:

@@ -36,17 +36,32 @@ def _ratio(numerator: Decimal | None, denominator: Decimal | None, text: str) ->
     return MetricValue(value, Why("{0} = {1} ÷ {2} × 100% = {3}%", (text, numerator, denominator, rate(value))))
 
 
+#: Said in the formula when the table prints only 年初预算数 (docs/scoring.md#initial-budget-base).
+INITIAL_BASE_NOTE = "（表上只印了年初预算数，没有全年预算数，以年初预算数为基数）"
+
+
+def execution_base(budget: Budget) -> tuple[Decimal | None, bool]:
+    """The budget the rate is measured against: 全年预算数, else 年初预算数 when only that is printed
+    (``True`` then)."""
+    if budget.adjusted is None and budget.initial is not None:
+        return budget.initial, True
+    return budget.adjusted, False
+
+
 def execution_rate(budget: Budget) -> MetricValue:
-    """预算执行率 = 全年执行数 ÷ 全年预算数 (财预〔2020〕10号)."""
-    return _ratio(budget.executed, budget.adjusted, "预算执行率 = 全年执行数 ÷ 全年预算数")
+    """预算执行率 = 全年执行数 ÷ 全年预算数 (财预〔2020〕10号); ÷ 年初预算数 when only that is printed."""
+    base, initial = execution_base(budget)
+    if initial:
+        return _ratio(budget.executed, base, f"预算执行率 = 全年执行数 ÷ 年初预算数{INITIAL_BASE_NOTE}")
+    return _ratio(budget.executed, base, "预算执行率 = 全年执行数 ÷ 全年预算数")
 
 
 def execution_rate_value(budget: Budget) -> Decimal | None:
     """The figure of :func:`execution_rate` alone, for callers that do not show the formula."""
-    executed, adjusted = budget.executed, budget.adjusted
-    if executed is None or adjusted is None or adjusted == 0:
+    executed, (base, _) = budget.executed, execution_base(budget)
+    if executed is None or base is None or base == 0:
         return None
-    return executed / adjusted * HUNDRED
+    return executed / base * HUNDRED
 
 
 def _execution(evaluation: Evaluation) -> MetricValue:

@@ -98,9 +98,11 @@ def rounding_slack(values: list[Decimal]) -> Decimal:
 
 
 def _rate_formula(computed: Decimal, budget: Budget, unit: str) -> str:
+    base, initial = metrics.execution_base(budget)
+    label, note = ("年初预算数", metrics.INITIAL_BASE_NOTE) if initial else ("全年预算数", "")
     return (
-        f"全年执行数 {money(budget.executed, unit)} ÷ 全年预算数 {money(budget.adjusted, unit)} "
-        f"= {fmt(computed, _FOUR_PLACES)}%"
+        f"全年执行数 {money(budget.executed, unit)} ÷ {label} {money(base, unit)} "
+        f"= {fmt(computed, _FOUR_PLACES)}%{note}"
     )
 
 
