@@ -22,8 +22,14 @@ GENESIS = "0" * 64
 
 
 def _instant(value: datetime) -> str:
-    """The time in UTC with microseconds: what both SQLite and PostgreSQL keep exactly."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The time in UTC to the millisecond (truncated): what every database and Django's JSON
+    serialization (backups, docs/operations.md#backup) keep exactly."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def to_millisecond(value: datetime) -> datetime:
+    """An event's time as it is stored: whole milliseconds, so the stored time is the hashed one."""
+    return value.replace(microsecond=value.microsecond - value.microsecond % 1000)
 
 
 def digest(prev_hash: str, fields: dict[str, Any]) -> str:

@@ -168,7 +168,7 @@ def append_audit(event: AuditEvent) -> AuditEvent:
             head, _ = AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": auditchain.GENESIS})
         # The stored JSON is what is hashed: normalise it the way the database gives it back.
         event.changes = json.loads(json.dumps(event.changes, cls=DjangoJSONEncoder))
-        event.at = timezone.now()
+        event.at = auditchain.to_millisecond(timezone.now())
         event.prev_hash = head.last_hash
         event.hash = auditchain.digest(head.last_hash, auditchain.fields_of(event))
         event.save()
