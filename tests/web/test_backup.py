@@ -207,3 +207,13 @@ def test_restore_refuses_an_instance_that_has_data(full_world: World, tmp_path: 
     with pytest.raises(CommandError, match="目标实例已有数据"):
         call_command("restore", str(archive), verbosity=0)
     assert Path(settings.EVIDENCE_DIR).exists()
+
+
+def test_a_chain_broken_before_the_backup_is_recorded_as_such(full_world: World, tmp_path: Path) -> None:
+    victim = AuditEvent.objects.order_by("pk")[3]
+    AuditEvent.objects.filter(pk=victim.pk).update(note="事后改写")
+    archive = tmp_path / "backup.tar"
+    call_command("backup", str(archive), verbosity=0)
+    with tarfile.open(archive) as tar:
+        chain = json.loads(tar.extractfile("manifest.json").read())["audit_chain"]
+    assert chain["count"] == 4 and f"编号 {victim.pk}" in chain["broken"]

@@ -139,6 +139,7 @@ def _report_file(sha256: str) -> Path:
 def backup(target: Path, say: Say = print) -> Summary:
     """Write a backup of this instance to ``target`` (replaced only when the new one is complete)."""
     from jixiao.web.evaluations.models import AuditChainHead, Evidence
+    from jixiao.web.evaluations.selectors import audit_chain_verdict
     from jixiao.web.jobs.models import StoredReport
 
     target = target.resolve()
@@ -163,6 +164,7 @@ def backup(target: Path, say: Say = print) -> Summary:
             evidence = sorted(set(Evidence.objects.values_list("sha256", flat=True)))
             reports = sorted(set(StoredReport.objects.values_list("sha256", flat=True)))
             head = AuditChainHead.objects.filter(pk=1).values("last_hash", "count").first()
+            chain = audit_chain_verdict()
             migrations = sorted(MigrationRecorder(connection).applied_migrations())
         members: list[tuple[str, Path]] = [("database.jsonl.gz", dump)]
         for sha in evidence:
@@ -184,6 +186,9 @@ def backup(target: Path, say: Say = print) -> Summary:
             "migrations": [f"{app}.{name}" for app, name in migrations],
             "counts": counts,
             "audit_head": head,
+            # Restore compares its own verdict with this one: a chain broken before the backup
+            # restores as it was (and says so), one broken by the restore is refused.
+            "audit_chain": {"count": chain.count, "broken": chain.broken.message() if chain.broken else None},
             "files": files,
         }
         partial = Path(work) / "backup.tar"
@@ -312,10 +317,14 @@ def restore(source: Path, say: Say = print) -> dict[str, int]:
             if loaded != expected:
                 raise BackupError(f"恢复的行数与备份清单不符（{_difference(expected, loaded)}），已全部撤销")
             verdict = audit_chain_verdict()
-            if not verdict.intact:
-                assert verdict.broken is not None
-                raise BackupError(f"恢复后的操作记录链不完整：{verdict.broken.message()}，已全部撤销")
-    say(f"已恢复：{sum(loaded.values())} 行数据；操作记录链完整（{verdict.count} 条）")
+            broken = verdict.broken.message() if verdict.broken else None
+            recorded = manifest["audit_chain"]
+            if (verdict.count, broken) != (recorded["count"], recorded["broken"]):
+                raise BackupError(f"恢复后的操作记录链与备份时不同：{broken or '完整'}，已全部撤销")
+    if broken:
+        say(f"已恢复：{sum(loaded.values())} 行数据；注意：备份时操作记录链就已断开——{broken}")
+    else:
+        say(f"已恢复：{sum(loaded.values())} 行数据；操作记录链完整（{verdict.count} 条）")
     return loaded
 
 
