@@ -25,6 +25,6 @@ def rechain(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evaluations", "0003_audit_chain")]
+    dependencies = [("evaluations", "0004_withdraw_and_correction")]
 
     operations = [migrations.RunPython(rechain, migrations.RunPython.noop)]
