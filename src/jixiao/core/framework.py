@@ -148,7 +148,7 @@ class Framework:
     low_execution_rate: Decimal = Decimal(80)
     recognise: Recognise = "always"
     block_weights: BlockWeights = "fixed"
-    #: self-score caps by execution rate that a bureau publishes
+    #: self-score caps by execution rate that a bureau publishes (docs/frameworks.md#caps)
     caps: tuple[ScoreCap, ...] = ()
     #: an actual value this many percent or more above its target counts as 偏离 (None: no rule)
     over_target_deviation: Decimal | None = None

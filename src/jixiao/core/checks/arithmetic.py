@@ -185,8 +185,29 @@ class Arithmetic:
         self._slot_weights()
         self._execution()
         self._stated_total()
+        self._cap()
         self._grade()
         self._items()
+
+    def _cap(self) -> None:
+        """A total above the cap the framework publishes for its execution rate (docs/frameworks.md#caps)."""
+        ctx = self.ctx
+        rate = ctx.card.execution_rate
+        cap = ctx.framework.cap_for(rate)
+        if cap is None or rate is None:
+            return
+        stated = ctx.evaluation.stated.total
+        total = stated if stated is not None else ctx.card.total
+        if total <= cap.max:
+            return
+        whose = "填报自评总分" if stated is not None else "计算总分"
+        ctx.add(
+            Code.TOTAL_ABOVE_CAP,
+            Severity.P0 if stated is not None else Severity.P1,
+            f"预算执行率 {fmt(rate)}% 低于 {fmt(cap.below)}%，按评分标准{quoted(ctx.framework.title)}自评总分不得超过 "
+            f"{fmt(cap.max)} 分；{whose} {fmt(total)} 分超出 {fmt(total - cap.max)} 分",
+            "stated.total" if stated is not None else "total",
+        )
 
     # --- budget and assets ----------------------------------------------------------
 
