@@ -7,6 +7,7 @@ The precision the checker reaches on this corpus is measured by bench/real_table
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,13 @@ def test_a_table_of_another_scheme_is_scored_as_printed_with_one_finding(tmp_pat
     assert unmatched[0].source == "Sheet1!C4"  # the cell of the first unrecognised heading
     # the table's own arithmetic is still checked: three rows of 10 under a heading of 80
     assert any(f.code == "SLOT_WEIGHT_SUM_MISMATCH" for f in result.findings)
+
+
+def test_a_table_whose_headings_fit_no_scheme_is_read_and_scored_as_printed(tmp_path: Path) -> None:
+    # T25: 项目决策 holds 数量/质量/时效/成本 rows, no weights, and an 实施进度 column for the actual values
+    result = _run("T25", tmp_path)
+    assert result.framework_fallback
+    assert result.evaluation is not None and result.evaluation.indicators[0].actual.text == "已完成100%"
+    assert result.framework is not None
+    assert [block.weight for block in result.framework.blocks] == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+    assert not [f for f in result.findings if f.severity.value == "P0"]

@@ -25,6 +25,7 @@ from jixiao.core.framework import (
 )
 from jixiao.core.model import Evaluation
 from jixiao.core.numbers import ZERO, fmt
+from jixiao.core.numbers import score as round_score
 
 How = Literal["given", "named", "recognised", "default", "as_printed"]
 
@@ -218,6 +219,14 @@ def with_printed_weights(framework: Framework, chosen: Fit) -> Framework:
     return replace(framework, blocks=tuple(blocks), total=total, grades=grades)
 
 
+def _split(total: Decimal, parts: int) -> list[Decimal]:
+    """``total`` in ``parts`` shares of 0.01, the last taking what rounding leaves (100 / 3 → 33.33, 33.33, 33.34)."""
+    if parts <= 0:
+        return []
+    share = round_score(total / parts)
+    return [share] * (parts - 1) + [total - share * (parts - 1)]
+
+
 def _scaled(grades: tuple[GradeBand, ...], old: Decimal, new: Decimal) -> tuple[GradeBand, ...]:
     if old == new or old <= 0:
         return grades
@@ -287,7 +296,8 @@ def _fallback(evaluation: Evaluation, found: tuple[Heading, ...], candidates: tu
         if differing:
             why = f"表上所印一级指标分值与“{default.title}”不同：{'；'.join(differing)}"
         else:
-            why = "一级指标虽有对应，但二级指标或分值与已有的评分标准都不相符"
+            names = "、".join(f"“{h.label}”" for h in found)
+            why = f"一级指标{names}虽各有对应的写法，但其下的二级指标或表上分值与已有的评分标准都不相符"
     return _printed(evaluation, found, default, unrecognised=unrecognised, differing=differing, why=why)
 
 
@@ -330,9 +340,10 @@ def as_printed(evaluation: Evaluation, found: tuple[Heading, ...], default: Fram
     known = sum((h.weight for h in found if h.weight is not None), ZERO) + (stated or ZERO)
     unknown = [h for h in found if h.weight is None]
     base = evaluation.stated.total_weight or default.total
-    share = (base - known) / len(unknown) if unknown and base > known else base
+    rest = base - known if unknown and base > known else base * len(unknown)
+    shares = _split(rest, len(unknown))
     for number, heading in enumerate(found, start=1):
-        weight = heading.weight if heading.weight is not None else share
+        weight = heading.weight if heading.weight is not None else shares.pop(0)
         name = heading.label
         slot = Slot(id=f"printed_{number}", name=name, weight=weight, match=(heading.text, heading.key))
         blocks.append(Block(id=f"printed_{number}", name=name, weight=weight, slots=(slot,)))
