@@ -264,3 +264,27 @@ def public_download(steps: Steps) -> None:
     download.save_as(saved)
     assert download.suggested_filename.endswith(".docx")
     assert saved.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1366, 1280])
+def test_the_indicator_editor_fits_common_laptop_screens(demo_site: Site, width: int) -> None:
+    """Row buttons on screen, 二级指标 names whole, no sideways scrolling (screenshots kept)."""
+    with browser_page(demo_site.url) as page:
+        page.set_viewport_size({"width": width, "height": 900})
+        steps = Steps(page)
+        steps.login("tianbao")
+        page.goto(f"/evaluations/{demo_site.pk}/edit/indicators/")
+        steps.shot(f"indicators-{width}", full_page=False)
+        fit = page.evaluate(
+            """() => {
+              const scroll = document.querySelector('.table-scroll');
+              const right = Math.max(...[...document.querySelectorAll('td.c-buttons button')]
+                .map(b => b.getBoundingClientRect().right));
+              const cut = [...document.querySelectorAll('td.c-l2 input')]
+                .filter(i => i.scrollWidth > i.clientWidth + 1).map(i => i.value);
+              return [scroll.scrollWidth - scroll.clientWidth, right <= window.innerWidth, cut,
+                      document.documentElement.scrollWidth - window.innerWidth];
+            }"""
+        )
+        assert fit == [0, True, [], 0]
