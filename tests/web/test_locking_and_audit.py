@@ -119,3 +119,59 @@ def test_the_summary_columns_follow_the_document(world: World) -> None:
         evaluation=target, document=document, by=world.prep_a, expected_lock_version=target.lock_version
     )
     assert world.fresh("draft_a").current_version.execution_rate == 100
+
+
+def _open(client, pk: int, section: str) -> tuple[int, str]:
+    """(lock version, section digest) as the editor page hands them to its form."""
+    page = client.get(reverse("evaluations:edit", kwargs={"pk": pk, "section": section}))
+    return page.context["lock_version"], page.context["section_digest"]
+
+
+def test_saves_of_different_sections_merge_and_the_merge_is_recorded(world: World, client) -> None:
+    pk = world.evaluations["draft_a"].pk
+    client.force_login(world.prep_a)
+    lock, digest = _open(client, pk, "budget")
+    # Meanwhile the head saves another section (分析).
+    other = _doc(world)
+    other["narrative"]["effects"] = "负责人补写的成效"
+    services.evaluation_save_document(
+        evaluation=world.fresh("draft_a"), document=other, by=world.head_a, expected_lock_version=lock
+    )
+    response = client.post(
+        reverse("evaluations:edit", kwargs={"pk": pk, "section": "budget"}),
+        {"lock_version": lock, "section_digest": digest, "budget.initial": "12345.67", **_budget_rest(world)},
+    )
+    assert response.status_code == 302
+    saved = world.fresh("draft_a")
+    assert saved.current_version.document["budget"]["initial"] == "12345.67"
+    assert saved.current_version.document["narrative"]["effects"] == "负责人补写的成效"
+    event = saved.audit_events.first()
+    assert (event.actor, event.action) == (world.prep_a, AuditAction.SAVE)
+    assert event.note == "打开页面后他人修改了其他部分；本次只保存“预算执行”，他人的修改已保留（合并）"
+    assert set(event.changes) == {"budget.initial"}
+
+
+def test_saves_of_the_same_section_still_conflict(world: World, client) -> None:
+    pk = world.evaluations["draft_a"].pk
+    client.force_login(world.prep_a)
+    lock, digest = _open(client, pk, "budget")
+    other = _doc(world)
+    other["budget"]["carryover"] = "1.00"
+    services.evaluation_save_document(
+        evaluation=world.fresh("draft_a"), document=other, by=world.head_a, expected_lock_version=lock
+    )
+    response = client.post(
+        reverse("evaluations:edit", kwargs={"pk": pk, "section": "budget"}),
+        {"lock_version": lock, "section_digest": digest, "budget.initial": "12345.67", **_budget_rest(world)},
+    )
+    assert response.status_code == 409 and "甲负责" in response.content.decode()
+    saved = world.fresh("draft_a").current_version.document["budget"]
+    assert saved["carryover"] == "1.00" and saved["initial"] != "12345.67"
+
+
+def _budget_rest(world: World) -> dict[str, str]:
+    """The budget form's other fields as saved (the form posts the whole section)."""
+    budget = world.fresh("draft_a").current_version.document["budget"]
+    return {
+        f"budget.{name}": str(value) for name, value in budget.items() if isinstance(value, str) and name != "initial"
+    }

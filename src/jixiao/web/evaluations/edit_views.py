@@ -84,6 +84,8 @@ def _editor_context(
     assert version is not None
     view = assess_version(evaluation, version, document)
     path = error.path if isinstance(error, DocumentInvalid) else ""
+    # The section as the page first showed it: kept through row buttons and refused saves.
+    digest = request.POST.get("section_digest") or section.digest(document)
     reason = error.reason if isinstance(error, DocumentInvalid) else ""
     bound = bind(section, document, project=evaluation.kind == EvaluationKind.PROJECT, error_path=path, error=reason)
     lines = {}
@@ -107,6 +109,7 @@ def _editor_context(
         "error": error,
         "unsaved": unsaved,
         "lock_version": evaluation.lock_version,
+        "section_digest": digest,
     }
 
 
@@ -126,9 +129,15 @@ def edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     if row_action is not None:
         context = _editor_context(request, evaluation, part, posted, unsaved=True)
         return render(request, "evaluations/edit.html", context)
+    expected, note = _expected(request), ""
+    if expected != evaluation.lock_version and request.POST.get("section_digest") == part.digest(document):
+        # Someone saved since this page was opened, but not this section: their changes are in
+        # ``document`` already, this section's replace only its own fields (docs/web.md, 乐观锁).
+        expected = evaluation.lock_version
+        note = f"打开页面后他人修改了其他部分；本次只保存“{part.title}”，他人的修改已保留（合并）"
     try:
         changed = services.evaluation_save_document(
-            evaluation=evaluation, document=posted, by=request.user, expected_lock_version=_expected(request)
+            evaluation=evaluation, document=posted, by=request.user, expected_lock_version=expected, note=note
         )
     except (DocumentInvalid, EditConflict) as error:
         context = _editor_context(request, evaluation, part, posted, error=error, unsaved=True)

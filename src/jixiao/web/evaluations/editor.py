@@ -9,6 +9,7 @@ Nothing here validates or scores: :mod:`jixiao.web.evaluations.engine` does, thr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -61,6 +62,12 @@ class Section:
 
     def owns(self, path: str) -> bool:
         return any(path == part.path or path.startswith((part.path + ".", part.path + "[")) for part in self.parts)
+
+    def digest(self, document: Mapping[str, Any]) -> str:
+        """A fingerprint of this section's content: equal means nobody changed the section."""
+        values = [get_path(document, part.path) for part in self.parts]
+        text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 INDICATOR_COLUMNS = (
