@@ -123,3 +123,13 @@ def test_a_table_whose_headings_fit_no_scheme_is_read_and_scored_as_printed(tmp_
     assert result.framework is not None
     assert [block.weight for block in result.framework.blocks] == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
     assert not [f for f in result.findings if f.severity.value == "P0"]
+
+
+def test_a_scoring_table_titled_evaluation_content_is_read(tmp_path: Path) -> None:
+    # T15 (广水): 项目权重 | 评价内容 | 分值 | 自评分 — no 一级/二级/三级指标 titles
+    result = _run("T15", tmp_path)
+    assert result.evaluation is not None
+    assert [i.name for i in result.evaluation.indicators][:2] == ["决策依据", "财务制度"]
+    assert result.framework_id == "hubei-project-2020"
+    assert [b.weight for b in result.framework.blocks][:2] == [2, 13]  # type: ignore[union-attr]
+    assert not any(f.code == "NO_INDICATORS" for f in result.findings)

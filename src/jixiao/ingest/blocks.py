@@ -73,9 +73,21 @@ def find_indicator_header(grid: Grid) -> Header | None:
             free = [c for c in range(cols["l2"] + 1, grid.n_cols) if c not in taken]
             if free and free[0] < min(cols.get(role, grid.n_cols) for role in L.MEASURE_ROLES):
                 cols["l3"] = free[0]
+        if "l3" not in cols and "l2" not in cols:
+            _evaluation_content(grid, row, cols)
         if "l3" in cols:
             return Header(row, cols)
     return None
+
+
+def _evaluation_content(grid: Grid, row: int, cols: dict[str, int]) -> None:
+    """Hubei-style scoring tables title the rows 评价内容 under 项目权重 / 评价指标 (项目决策 2分 …)."""
+    for col in range(grid.n_cols):
+        key = key_at(grid, *grid.origin(row, col))
+        if key in L.EVALUATION_CONTENT and "l3" not in cols:
+            cols["l3"] = col
+        elif key in L.EVALUATION_BLOCK and "l1" not in cols:
+            cols["l1"] = col
 
 
 # --- budget -----------------------------------------------------------------------------

@@ -163,6 +163,10 @@ INDICATOR_COLUMNS: dict[str, Matcher] = {
     "deviation": _contains("原因", "改进措施", "偏差", "说明"),
 }
 MEASURE_ROLES = ("target", "actual", "weight", "score")
+#: Titles of the name and block columns in scoring tables without 一级/二级/三级指标 titles
+#: (项目权重 | 评价内容 | 分值 | 自评分); read only when no 三级指标 or 二级指标 column is titled.
+EVALUATION_CONTENT = frozenset({"评价内容", "考核内容"})
+EVALUATION_BLOCK = frozenset({"项目权重", "评价指标", "考核指标"})
 
 FOOTER_TOTAL = (
     "总分", "合计", "总计", "综合得分", "自评总分", "自评得分", "评价得分", "得分合计", "总得分", "自评总得分",
