@@ -338,3 +338,13 @@ def test_api_reads_declarations_and_trial_checks(world: World) -> None:
     bad = _api(world, "prep_a").post(f"/api/targets/monitoring/{report.pk}/check", {"budget": {"spent": "x"}},
                                      content_type="application/json")  # fmt: skip
     assert bad.status_code == 422 and "budget.spent" in bad.json()["detail"]
+
+
+def test_overview_pages_through_the_projects(world: World) -> None:
+    opened = monitoring_round(world)
+    report = report_of(world)
+    client = client_for(world.reviewer)
+    page = client.get(reverse("targets:round", args=[opened.pk]), {"sort": "code"}).content.decode()
+    assert "第 1—1 项" in page and "下一页" not in page and report.declaration.project in page
+    second = client.get(reverse("targets:round", args=[opened.pk]), {"sort": "code", "page": "2"}).content.decode()
+    assert "没有符合条件的项目" in second and "上一页" in second and "page=1" in second and "sort=code" in second

@@ -107,9 +107,9 @@ class OverviewFilters:
 
 
 def overview_rows(
-    monitoring_round: MonitoringRound, filters: OverviewFilters, limit: int | None = None
+    monitoring_round: MonitoringRound, filters: OverviewFilters, limit: int | None = None, offset: int = 0
 ) -> list[dict[str, Any]]:
-    """The overview's rows as plain values: one query, whatever the number of projects."""
+    """The overview's rows as plain values (``limit`` rows from ``offset``): one query, whatever the count."""
     query = MonitoringReport.objects.filter(round=monitoring_round)
     if filters.light in LIGHT_ORDER:
         query = query.filter(overall_light=filters.light)
@@ -122,7 +122,7 @@ def overview_rows(
         "pk", "unit__code", "unit__name", "declaration__project", "declaration_id", "available", "execution_rate",
         "lag", "budget_light", "target_light", "overall_light", "priority", "submitted", "p0_count", "p1_count",
     )  # fmt: skip
-    return list(rows[:limit] if limit else rows)
+    return list(rows[offset : offset + limit] if limit else rows[offset:])
 
 
 def light_counts(monitoring_round: MonitoringRound) -> dict[str, int]:

@@ -40,6 +40,8 @@ FUND_FIELDS = ("total", "request", "fiscal", "carryover", "other")
 ROW_FIELDS = ("l1", "l2", "name", "target", "unit", "direction", "weight", "last_year", "below_last_year_reason",
               "library_code")  # fmt: skip
 EXTRA_ROWS = 2
+#: Rows per page of the monitoring overview (all projects: the light counts above it, and the export)
+PAGE = 100
 
 
 def _bureau_of_user(request: HttpRequest) -> Bureau:
@@ -361,7 +363,13 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
         except TargetsError as error:
             messages.error(request, error.message)
         return redirect("targets:round", pk=found.pk)
-    rows = selectors.overview_rows(found, filters, limit=1000)
+    page_text = request.GET.get("page", "1")
+    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 100000 else 1
+    rows = selectors.overview_rows(found, filters, limit=PAGE + 1, offset=(page - 1) * PAGE)
+    has_next = len(rows) > PAGE
+    rows = rows[:PAGE]
+    paging = request.GET.copy()
+    paging.pop("page", None)
     for row in rows:
         row["overall_label"] = Light(row["overall_light"]).label
         row["budget_label"] = Light(row["budget_light"]).label
@@ -369,7 +377,9 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
     sorts = [(k, v[0]) for k, v in selectors.SORTS.items()]
     context = {"round": found, "rows": rows, "filters": filters, "sorts": sorts,
                "lights": choices(Light), "counts": selectors.light_counts(found), "query": request.GET.urlencode(),
-               "rules": services.rules_of(found.bureau_id)}  # fmt: skip
+               "rules": services.rules_of(found.bureau_id), "page": page, "has_next": has_next,
+               "paging": paging.urlencode(), "first": (page - 1) * PAGE + 1,
+               "last": (page - 1) * PAGE + len(rows)}  # fmt: skip
     return render(request, "targets/round.html", context)
 
 
