@@ -375,7 +375,9 @@ def round_overview(request: HttpRequest, pk: int) -> HttpResponse:
         row["budget_label"] = Light(row["budget_light"]).label
         row["target_label"] = Light(row["target_light"]).label
     sorts = [(k, v[0]) for k, v in selectors.SORTS.items()]
-    context = {"round": found, "rows": rows, "filters": filters, "sorts": sorts,
+    counted = selectors.light_counts(found)
+    light_counts = [(value, label, counted.get(value, 0)) for value, label in choices(Light)]
+    context = {"light_counts": light_counts, "round": found, "rows": rows, "filters": filters, "sorts": sorts,
                "lights": choices(Light), "counts": selectors.light_counts(found), "query": request.GET.urlencode(),
                "rules": services.rules_of(found.bureau_id), "page": page, "has_next": has_next,
                "paging": paging.urlencode(), "first": (page - 1) * PAGE + 1,
