@@ -54,3 +54,22 @@ def world(db: None) -> World:
 def pytest_configure(config: pytest.Config) -> None:
     # Registered here, not in pyproject: only the web tests have it (``-m "not browser"`` skips it).
     config.addinivalue_line("markers", "browser: drives a real browser against a live server (test_browser.py)")
+
+
+@pytest.fixture
+def run_worker(monkeypatch: pytest.MonkeyPatch):
+    """Run the background worker in this process, inside the test's transaction, until the
+    queue is empty. The worker's periodic ``close_old_connections`` would close that connection
+    on PostgreSQL (and lose the test's rows), so it is switched off here."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    from jixiao.web.jobs.management.commands import worker as worker_command
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(worker_command, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("worker", batch=True, no_missing_reports=True, interval=0, verbosity=0)
+
+    return run

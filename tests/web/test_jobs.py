@@ -13,13 +13,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from jixiao.reports.pdf import libreoffice_available
 from jixiao.web.evaluations import services
 from jixiao.web.jobs import services as jobs
-from jixiao.web.jobs.management.commands import worker as worker_command
 from jixiao.web.jobs.models import Job, JobKind, JobState, ReportCopy, StoredReport
 from tests.web.world import World
 
@@ -33,11 +31,8 @@ def _own_reports_dir(settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _keep_the_test_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The worker runs in this process, inside the test's transaction: the worker's periodic
-    ``close_old_connections`` would close that connection on PostgreSQL (and lose the test's rows)."""
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    monkeypatch.setattr(worker_command, "close_old_connections", lambda: None)
+def _keep_the_test_transaction(run_worker) -> None:
+    """Every test here may run the worker in this process (see ``run_worker`` in conftest)."""
 
 
 def _work() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from jixiao.web.evaluations.models import AuditAction, Evaluation
@@ -108,7 +107,9 @@ def test_the_upload_limit(world: World, client, settings, monkeypatch) -> None:
     assert "超过上限" in ReportReading.objects.get().error
 
 
-def test_a_larger_upload_is_read_by_a_background_job(world: World, client, settings, tmp_path: Path) -> None:
+def test_a_larger_upload_is_read_by_a_background_job(
+    world: World, client, settings, tmp_path: Path, run_worker
+) -> None:
     settings.INSTANCE_DIR = tmp_path
     client.force_login(world.reviewer)
     count = services.REPORT_READ_AT_ONCE + 2
@@ -118,7 +119,7 @@ def test_a_larger_upload_is_read_by_a_background_job(world: World, client, setti
     job = Job.objects.get(kind=JobKind.READ_REPORTS.value)
     assert job.owner == world.reviewer and job.total == count
     assert f"后台读取 {count} 份" in client.get(reverse("reviews:reports")).content.decode()
-    call_command("worker", batch=True, no_missing_reports=True, interval=0, verbosity=0)
+    run_worker()
     job.refresh_from_db()
     assert job.state == "done" and job.done == count and f"{count - 1} 份报告，1 份无法读取" in job.message
     readings = ReportReading.objects.filter(bureau=world.bureau)
