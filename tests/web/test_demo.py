@@ -8,8 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
+from jixiao.web.accounts.models import Bureau
 from jixiao.web.evaluations import demo
 from jixiao.web.evaluations.models import Evaluation
+from jixiao.web.results import selectors
 
 
 @pytest.mark.django_db
@@ -26,6 +28,15 @@ def test_the_demo_loads_every_state_and_prints_working_accounts() -> None:
     seed = Evaluation.objects.get(unit__code="360102001")
     assert seed.current_version.p0_count >= 1 and seed.current_version.document["budget"]["adjusted"] == "1464.48"
     assert Evaluation.objects.filter(current_version__p0_count=0).count() >= 6
+    # monitoring over two years, lights that differ, one project not yet reported (docs/results.md#analytics)
+    bureau = Bureau.objects.get(name=demo.BUREAU)
+    lights = selectors.analytics(bureau, selectors.Filters(demo.YEAR)).chart("lights")
+    assert lights.headers == ("监控轮次", "绿灯", "黄灯", "红灯", "未填报", "合计")
+    assert lights.rows == [
+        (f"{demo.YEAR - 1}年1—7月", 2, 1, 1, 0, 4),
+        (f"{demo.YEAR - 1}年1—10月", 2, 0, 2, 0, 4),
+        (f"{demo.YEAR}年1—7月", 2, 0, 1, 1, 4),
+    ]
     client = Client()
     assert client.post("/accounts/login/", {"username": "tianbao", "password": demo.PASSWORD}).status_code == 302
     # Running it again keeps the data.

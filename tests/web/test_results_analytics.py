@@ -16,6 +16,9 @@ from jixiao.web.accounts.models import Unit
 from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
 from jixiao.web.results import selectors
 from jixiao.web.results.models import FindingTally, ReEvaluation
+from jixiao.web.targets import services as targets_services
+from jixiao.web.targets.models import MonitoringReport
+from tests.web.targets_world import declaration, monitoring_round
 from tests.web.world import YEAR, World
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +119,7 @@ def test_a_chart_without_data_says_so_instead_of_drawing_axes(world: World) -> N
     response = _client(world).get("/results/analytics/", {"year": YEAR, "kind": "project"})
     page = response.content.decode()
     # no project evaluations: five charts say so; coverage counts every kind and still draws
-    assert page.count("暂无数据") == 5
+    assert page.count("暂无数据") == 6  # the lights chart too: this world has no monitoring round
     assert page.count('data-chart="') == 1
     assert 'data-chart="coverage"' in page
 
@@ -142,3 +145,56 @@ def test_the_other_bureaus_reviewer_sees_only_its_units(world: World) -> None:
     page = _client(world, "reviewer_other").get("/results/analytics/", {"year": YEAR}).content.decode()
     assert "单位0" not in page
     assert "另一区财政局" in page
+
+
+def _rounds_with_lights(world: World) -> None:
+    """Two rounds of 2025 over three approved declarations of unit A, lights set as the services would."""
+    for key in ("k1", "k2"):
+        declaration(world, key, "approved")
+    july = monitoring_round(world)
+    december = targets_services.round_open(
+        bureau=world.bureau, year=2025, month=12, name="2025年1—12月", deadline=None, by=world.reviewer
+    )
+    for opened, lights in ((july, ["green", "red", None]), (december, ["yellow", "yellow", "blue"])):
+        reports = list(MonitoringReport.objects.filter(round=opened).order_by("pk"))
+        assert len(reports) == 3
+        for report, light in zip(reports, lights, strict=True):
+            MonitoringReport.objects.filter(pk=report.pk).update(
+                overall_light=light or "red", submitted=light is not None
+            )
+
+
+def test_monitoring_lights_are_counted_per_round_with_unreported_apart(world: World) -> None:
+    _rounds_with_lights(world)
+    chart = selectors.analytics(world.bureau, selectors.Filters(2025)).chart("lights")
+    assert chart.headers == ("监控轮次", "绿灯", "蓝灯", "黄灯", "红灯", "未填报", "合计")
+    assert chart.rows == [("2025年1—7月", 1, 0, 0, 1, 1, 3), ("2025年1—12月", 0, 1, 2, 0, 0, 3)]
+    assert chart.spec["categories"] == ["2025年1—7月", "2025年1—12月"]
+    series = {s["name"]: s for s in chart.spec["series"]}
+    assert series["红灯"]["data"] == [1, 0] and series["红灯"]["color"] == "#c62828"
+    assert series["未填报"]["data"] == [1, 0]
+    # a year before any round: no axes, the reason instead
+    page = _client(world).get("/results/analytics/", {"year": 2024}).content.decode()
+    assert "所选年度及之前的年度没有开展绩效运行监控" in page and 'data-chart="lights"' not in page
+
+
+def test_blue_is_left_out_when_no_round_has_it_and_the_export_has_the_table(world: World) -> None:
+    _rounds_with_lights(world)
+    MonitoringReport.objects.filter(overall_light="blue").update(overall_light="green")
+    response = _client(world).get("/results/analytics/lights.xlsx", {"year": 2025})
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert [c.value for c in sheet[2]] == ["监控轮次", "绿灯", "黄灯", "红灯", "未填报", "合计"]
+    assert [c.value for c in sheet[4]] == ["2025年1—12月", 1, 2, 0, 0, 3]
+
+
+def test_the_lights_chart_queries_do_not_grow_with_the_number_of_reports(world: World) -> None:
+    monitoring_round(world)
+    with CaptureQueriesContext(connection) as few:
+        selectors.analytics(world.bureau, selectors.Filters(2025))
+    for key in ("m1", "m2", "m3"):
+        declaration(world, key, "approved")
+    targets_services.round_open(bureau=world.bureau, year=2025, month=9, name="", deadline=None, by=world.reviewer)
+    with CaptureQueriesContext(connection) as many:
+        chart = selectors.analytics(world.bureau, selectors.Filters(2025)).chart("lights")
+    assert [row[-1] for row in chart.rows] == [1, 4]
+    assert len(many.captured_queries) == len(few.captured_queries)

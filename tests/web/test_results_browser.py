@@ -1,7 +1,7 @@
 """The analytics page in a real browser (Playwright driving Debian's Chromium) on the demo district:
-ECharts from the static files draws every chart, a scatter point opens its unit's evaluation, the
-PNG button downloads an image; screenshots at 1366×900 and 375×812 go to test-artifacts/results/.
-Skipped, with the reason, where the browser is missing."""
+ECharts from the static files draws every chart (the monitoring lights per round too), a scatter
+point opens its unit's evaluation, the PNG button downloads an image; screenshots at 1366×900 and
+375×812 go to test-artifacts/results/. Skipped, with the reason, where the browser is missing."""
 
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ def test_the_analytics_page_draws_its_charts_and_a_point_opens_the_unit(site: st
             page.goto("/results/analytics/")
             charts = page.locator("[data-chart]")
             expect(charts.first).to_be_visible()
-            assert charts.count() >= 5
+            assert charts.count() >= 6
+            expect(page.locator('[data-chart="lights"] canvas')).to_have_count(1)
             for index in range(charts.count()):
                 expect(charts.nth(index).locator("canvas")).to_have_count(1)
             page.screenshot(path=str(ARTIFACTS / f"analytics-{width}.png"), full_page=True)
@@ -71,6 +72,17 @@ def test_the_analytics_page_draws_its_charts_and_a_point_opens_the_unit(site: st
                 with page.expect_download() as download:
                     page.locator('[data-png="grades"]').click()
                 assert download.value.suggested_filename.endswith(".png")
+                # the monitoring lights: one stacked bar per round, the light colours from the core
+                drawn = page.evaluate(
+                    """() => {
+                        const chart = echarts.getInstanceByDom(document.querySelector('[data-chart="lights"]'));
+                        const option = chart.getOption();
+                        return {rounds: option.xAxis[0].data, series: option.series.map(s => [s.name, s.data])};
+                    }"""
+                )
+                assert len(drawn["rounds"]) == 3
+                assert ["红灯", [1, 2, 1]] in drawn["series"]
+                page.locator("#chart-lights").screenshot(path=str(ARTIFACTS / "lights.png"))
                 # click the first point of the scatter: its unit's evaluation opens
                 page.locator('[data-chart="scatter"]').scroll_into_view_if_needed()
                 spot = page.evaluate(

@@ -33,6 +33,7 @@ from jixiao.core.results import (
     coverage,
     required_shares,
 )
+from jixiao.core.targets.monitoring import DEFAULT_COLOURS, Light
 from jixiao.web.accounts.models import Bureau, Unit
 from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations.models import Evaluation
@@ -46,6 +47,7 @@ from jixiao.web.results.models import (
     ReEvaluation,
     RuleTableRecord,
 )
+from jixiao.web.targets.models import MonitoringRound
 
 GRADES = ("优", "良", "中", "差")
 UNSCORED = "未评分"
@@ -79,6 +81,8 @@ class Chart:
     spec: dict[str, Any] = field(default_factory=dict)
     #: a link per table row (the scatter's units), same order as ``rows``
     links: list[str] = field(default_factory=list)
+    #: what the page says instead of drawing empty axes
+    no_data: str = "所选年度和类型下没有可统计的自评。"
 
     @property
     def empty(self) -> bool:
@@ -305,6 +309,55 @@ def _coverage(bureau: Bureau, years: list[int]) -> Chart:
     return chart
 
 
+#: the monitoring chart's lights, best first; blue is shown only when a round has one
+LIGHTS = (Light.GREEN, Light.BLUE, Light.YELLOW, Light.RED)
+NOT_REPORTED = "未填报"
+NOT_REPORTED_COLOUR = "#9aa5b1"
+
+
+def _lights(bureau: Bureau, filters: Filters) -> Chart:
+    """Per monitoring round of the shown years: how many reports got each overall light (综合灯).
+
+    One query grouped by round (a round without reports still has its row of zeros). Reports not
+    yet filled in are counted apart: their light says only that no figures were given.
+    """
+    chart = Chart(
+        "lights",
+        "绩效运行监控亮灯（按监控轮次）",
+        "每轮监控已填报项目的综合灯个数（绿灯正常，黄灯、红灯预警，蓝灯为执行明显超前）；"
+        "未填报的单独计数。包括项目和部门整体的监控填报。",
+        (),
+        no_data="所选年度及之前的年度没有开展绩效运行监控。",
+    )
+    reports = Q()  # the sector filter applies to the reports' units
+    filled = reports & Q(reports__submitted=True)
+    counts = {light.value: Count("reports", filter=filled & Q(reports__overall_light=light.value)) for light in LIGHTS}
+    found = list(
+        MonitoringRound.objects.filter(bureau=bureau, year__lte=filters.year, year__gt=filters.year - YEARS_SHOWN)
+        .values("year", "month", "name")
+        .annotate(**counts, not_reported=Count("reports", filter=reports & Q(reports__submitted=False)))
+        .order_by("year", "month")
+    )
+    shown = [light for light in LIGHTS if light is not Light.BLUE or any(row[light.value] for row in found)]
+    chart.headers = ("监控轮次", *(light.label for light in shown), NOT_REPORTED, "合计")
+    for row in found:
+        cells = [row[light.value] for light in shown] + [row["not_reported"]]
+        chart.rows.append((row["name"], *cells, sum(cells)))
+    series = [
+        {"name": light.label, "data": [row[light.value] for row in found], "color": DEFAULT_COLOURS[light]}
+        for light in shown
+    ]
+    series.append({"name": NOT_REPORTED, "data": [row["not_reported"] for row in found], "color": NOT_REPORTED_COLOUR})
+    chart.spec = {
+        "type": "bar",
+        "stack": True,
+        "categories": [row["name"] for row in found],
+        "series": series,
+        "yName": "项目数",
+    }
+    return chart
+
+
 def _year_on_year(base: QuerySet[Evaluation], filters: Filters) -> Chart:
     before = filters.year - 1
     chart = Chart(
@@ -357,6 +410,7 @@ def analytics(bureau: Bureau, filters: Filters) -> Analytics:
         _inflation(base, years),
         _findings(base, years),
         _coverage(bureau, years),
+        _lights(bureau, filters),
         _year_on_year(base, filters),
     ]
     return Analytics(bureau, filters, sorted(years_of(bureau), reverse=True), charts)

@@ -51,7 +51,7 @@
     }
     base.series = spec.series.map(function (s) {
       return { type: "bar", name: s.name, data: s.data, stack: spec.stack ? "all" : undefined,
-        emphasis: { focus: "series" } };
+        itemStyle: s.color ? { color: s.color } : undefined, emphasis: { focus: "series" } };
     });
     return base;
   }
