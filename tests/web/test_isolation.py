@@ -206,6 +206,15 @@ def report_pk(w: World) -> dict[str, Any]:
     return {"pk": report_of(w).pk}
 
 
+def monitoring_decision(w: World) -> dict[str, Any]:
+    """A fresh decision each time: an issued one refuses a second item (and still redirects)."""
+    from jixiao.core.targets.monitoring import Decision
+    from jixiao.web.targets import services
+
+    made = services.decision_record(report=report_of(w), decision=Decision.SUSPEND, reason="滞后", by=w.reviewer)
+    return {"pk": made.pk}
+
+
 MATRIX: dict[str, list[Case]] = {
     "home": [Case(none, row(302, 302, 302, 302, 302, 302, 302))],
     "accounts:login": [Case(none, row(200, 302, 302, 302, 302, 302, 302))],
@@ -421,6 +430,9 @@ MATRIX: dict[str, list[Case]] = {
     "targets:report": [Case(report_pk, VIEW)],
     "targets:decision": [
         Case(report_pk, REVIEW_POST, method="post", data=lambda w: {"decision": "continue", "reason": "按计划推进"}),
+    ],
+    "results:from_decision": [
+        Case(monitoring_decision, REVIEW_POST, method="post", data=lambda w: {"measure": "按月通报执行进度"}),
     ],
 }
 

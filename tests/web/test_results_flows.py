@@ -17,11 +17,14 @@ from openpyxl import load_workbook
 from jixiao.core.model import EvaluationKind
 from jixiao.core.rectification import Action, ItemState, Source
 from jixiao.core.results import DEFAULT_RULES
+from jixiao.core.targets.monitoring import Decision
 from jixiao.web.evaluations import services as evaluation_services
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.models import EvaluationVersion
 from jixiao.web.results import services
 from jixiao.web.results.models import Application, FindingTally, RectificationItem, ReEvaluation
+from jixiao.web.targets import services as targets_services
+from tests.web.targets_world import report_of
 from tests.web.world import YEAR, World, clean_document, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -327,3 +330,28 @@ def test_the_report_says_what_became_of_last_years_items(world: World) -> None:
     draft_b = world.fresh("draft_b")
     url_b = reverse("evaluations:version_report", kwargs={"pk": draft_b.pk, "number": 1, "fmt": "html"})
     assert "上年度整改事项" not in _client(world, "prep_b").get(url_b).content.decode()
+
+
+def test_a_monitoring_decision_becomes_a_rectification_item_once(world: World) -> None:
+    report = report_of(world)  # nothing reported yet: red
+    decision = targets_services.decision_record(
+        report=report, decision=Decision.SUSPEND, reason="执行进度严重滞后", by=world.reviewer
+    )
+    reviewer = _client(world, "reviewer")
+    url = f"/results/monitoring-decisions/{decision.pk}/rectification/"
+    refused = reviewer.post(url, {"measure": ""}, follow=True)
+    assert "整改事项须写明整改措施" in refused.content.decode() and not RectificationItem.objects.exists()
+    response = reviewer.post(url, {"measure": "9 月底前完成政府采购并按月报送进度", "deadline": "2025-09-30"})
+    item = RectificationItem.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/results/rectification/{item.pk}/"
+    assert (item.unit, item.year, item.source, item.monitoring_decision) == (world.unit_a, 2025, "monitoring", decision)
+    assert item.problem == (
+        f"{report.round.name}绩效运行监控：{report.declaration.project}亮红灯，执行率 —%；"
+        "处理决定“暂缓拨款”：执行进度严重滞后"
+    )
+    assert item.deadline == date(2025, 9, 30) and item.events.get().action == "下发"
+    again = reviewer.post(url, {"measure": "再来一次"}, follow=True)
+    assert "已经下发过整改事项" in again.content.decode() and RectificationItem.objects.count() == 1
+    page = _client(world, "prep_a").get(f"/targets/monitoring/report/{report.pk}/").content.decode()
+    assert f'href="/results/rectification/{item.pk}/"' in page and "整改事项（下发）" in page
+    assert "下发整改事项" not in page  # the unit sees the item, not the form

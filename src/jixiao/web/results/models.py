@@ -11,6 +11,7 @@ from jixiao.core.results import Ranking
 from jixiao.web.accounts.models import Bureau, Unit
 from jixiao.web.choices import choices
 from jixiao.web.evaluations.models import Evaluation
+from jixiao.web.targets.models import MonitoringDecision
 
 USER = settings.AUTH_USER_MODEL
 
@@ -69,6 +70,14 @@ class RectificationItem(models.Model):
     )
     source = models.CharField("问题来源", max_length=20, choices=choices(Source))
     finding_code = models.CharField("审核意见代码", max_length=60, blank=True)
+    monitoring_decision = models.OneToOneField(
+        MonitoringDecision,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rectification_item",
+        verbose_name="来源监控处理决定",
+    )
     problem = models.TextField("问题")
     measure = models.TextField("整改措施")
     owner = models.CharField("责任人", max_length=100, blank=True)

@@ -8,7 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,6 +23,8 @@ from jixiao.web.evaluations.evidence import evidence_path
 from jixiao.web.evaluations.workflow import Action
 from jixiao.web.responses import download
 from jixiao.web.results import selectors, services
+from jixiao.web.targets import selectors as targets_selectors
+from jixiao.web.targets.models import MonitoringDecision
 
 #: which buttons a side sees, in order
 UNIT_ACTIONS = (rect.Action.START, rect.Action.FEED_BACK)
@@ -183,3 +185,26 @@ def from_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, str(error))
     return redirect("reviews:review", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def from_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bureau issues an item from a monitoring decision (docs/results.md#rectification)."""
+    found = MonitoringDecision.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404("没有找到该处理决定")
+    report = targets_selectors.get_report(request.user, found.report_id)  # 404 where the unit is not visible
+    try:
+        item = services.item_from_decision(
+            by=request.user,
+            decision=found,
+            measure=request.POST.get("measure", "")[:2000],
+            deadline=_date(request.POST.get("deadline", "")),
+            owner=request.POST.get("owner", ""),
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return redirect("targets:report", pk=report.pk)
+    messages.success(request, "处理决定已转为整改事项")
+    return redirect("results:item", pk=item.pk)

@@ -23,6 +23,7 @@ from jixiao.core.findings import Finding
 from jixiao.core.model import AmountUnit, EvaluationKind
 from jixiao.core.numbers import YUAN_PER_WAN
 from jixiao.core.results import ResultLine, RuleTableError, apply_rules, rule_table
+from jixiao.core.targets.monitoring import Decision, Light
 from jixiao.web.accounts.models import Bureau, Role, Unit
 from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations import evidence
@@ -42,6 +43,7 @@ from jixiao.web.results.models import (
     ReEvaluationEvent,
     RuleTableRecord,
 )
+from jixiao.web.targets.models import MonitoringDecision
 
 BUREAU_ROLES = frozenset({Role.REVIEWER})
 UNIT_ROLES = frozenset({Role.PREPARER, Role.HEAD})
@@ -100,6 +102,7 @@ def item_create(
     deadline: date | None = None,
     evaluation: Evaluation | None = None,
     finding_code: str = "",
+    monitoring_decision: MonitoringDecision | None = None,
 ) -> RectificationItem:
     """Issue (下发) a rectification item to a unit: only the unit's bureau reviewer."""
     _bureau_reviewer(by, unit.bureau_id)
@@ -117,6 +120,7 @@ def item_create(
         evaluation=evaluation,
         source=source.value,
         finding_code=finding_code[:60],
+        monitoring_decision=monitoring_decision,
         problem=problem,
         measure=measure,
         owner=owner.strip()[:100],
@@ -125,6 +129,35 @@ def item_create(
     )
     _event(item, by, "下发", "", rect.ItemState.ISSUED.label, f"来源：{source.label}")
     return item
+
+
+@transaction.atomic
+def item_from_decision(
+    *, by: Any, decision: MonitoringDecision, measure: str, deadline: date | None = None, owner: str = ""
+) -> RectificationItem:
+    """A monitoring decision (暂缓拨款、调整目标 …) becomes a rectification item of the report's unit:
+    the problem names the round, the project, its light and the decision with its reason. Once only."""
+    report = decision.report
+    _bureau_reviewer(by, report.unit.bureau_id)
+    if RectificationItem.objects.filter(monitoring_decision=decision).exists():
+        raise ServiceError("该处理决定已经下发过整改事项")
+    light = Light(report.overall_light).label
+    project = report.declaration.project or "部门整体"
+    problem = (
+        f"{report.round.name}绩效运行监控：{project}亮{light}，执行率 {report.execution_rate or '—'}%；"
+        f"处理决定“{Decision(decision.decision).label}”：{decision.reason}"
+    )
+    return item_create(
+        by=by,
+        unit=report.unit,
+        year=report.round.year,
+        source=rect.Source.MONITORING,
+        problem=problem,
+        measure=measure,
+        owner=owner,
+        deadline=deadline,
+        monitoring_decision=decision,
+    )
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ urlpatterns = [
         name="item_evidence",
     ),
     path("evaluations/<int:pk>/rectification/", rectification_views.from_evaluation, name="from_evaluation"),
+    path("monitoring-decisions/<int:pk>/rectification/", rectification_views.from_decision, name="from_decision"),
     path("evaluations/<int:pk>/re-evaluation/", reevaluation_views.re_evaluate, name="re_evaluate"),
     path("application/", application_views.application, name="application"),
     path("application/build/", application_views.build, name="application_build"),

@@ -441,7 +441,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         "r": found, "document": document, "items": items, "editor": editor and not found.round.closed,
         "closed_notice": closed_notice, "likelihoods": choices(Likelihood), "reasons": choices(DeviationReason),
         "decisions": choices(Decision), "reviewer": Role.REVIEWER in roles,
-        "decision_list": found.decisions.select_related("by"),
+        "decision_list": found.decisions.select_related("by", "rectification_item"),
         "overall_label": Light(found.overall_light).label, "budget_label": Light(found.budget_light).label,
         "target_label": Light(found.target_light).label,
     }  # fmt: skip
