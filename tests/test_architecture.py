@@ -47,6 +47,7 @@ OWNED_LIBRARIES: dict[str, frozenset[str]] = {
     # writing reports; reading written reports (jixiao.ingest.report_file); test files made from text
     "docx": frozenset({"reports", "ingest", "testing"}),
     "pdfminer": frozenset({"ingest"}),
+    "pdfplumber": frozenset({"ingest"}),  # tables of PDF reports (jixiao.ingest.pdf_tables)
     "matplotlib": frozenset({"reports"}),
     "PIL": frozenset({"reports"}),
 }

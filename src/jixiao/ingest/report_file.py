@@ -7,9 +7,10 @@ out of the three file types units send (docs/report-reading.md#report-files):
 - .docx: the body in order, paragraph by paragraph, with tracked changes read as if accepted;
   each table becomes a grid for the table importer and, flattened with "｜" between cells, a
   line of the text so that its figures are read as well;
-- PDF: the text layer, page by page (pdfminer.six); the lines of a paragraph that the page
-  wrapped are joined again. A page without text but with an image is a scanned page: it is
-  reported, not read (no OCR).
+- PDF: the text layer, page by page (pdfminer.six, through pdfplumber); the lines of a
+  paragraph that the page wrapped are joined again; each ruled table becomes a grid for the
+  table importer (jixiao.ingest.pdf_tables), a table continued over pages joined into one.
+  A page without text but with an image is a scanned page: it is reported, not read (no OCR).
 
 Anything the reader had to leave out (scanned pages, images, tracked changes) is listed in
 ``unread`` in Chinese; a file that cannot be opened at all (password, damage, no text) raises
@@ -20,10 +21,11 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jixiao.ingest import pdf_tables
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.grid import Grid
 from jixiao.ingest.limits import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, MiB
@@ -182,55 +184,43 @@ def _docx_notes(document: Any, inserted: int, deleted: int) -> list[str]:
 # --- PDF -----------------------------------------------------------------------------------
 
 
-def _read_pdf(data: bytes, file: str) -> ReportDocument:
-    from io import BytesIO
+@dataclass
+class _PdfPages:
+    """What the pages of a PDF gave."""
 
-    from pdfminer.layout import LAParams, LTFigure, LTImage, LTTextContainer
+    count: int = 0
+    text: list[str] = field(default_factory=list)
+    scanned: list[int] = field(default_factory=list)
+    empty: list[int] = field(default_factory=list)
+    tables: list[pdf_tables.TablePart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # Chinese: tables not read
+
+
+def _read_pdf(data: bytes, file: str) -> ReportDocument:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise InputError("不是有效的 PDF 文件（缺少 PDF 文件头）：文件可能已损坏，或由其他格式改名而来", file=file)
-    params = LAParams()
-    pages_text: list[str] = []
-    scanned: list[int] = []
-    empty: list[int] = []
+    pages = _PdfPages()
     try:
-        from pdfminer.converter import PDFPageAggregator
-        from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-
-        manager = PDFResourceManager()
-        device = PDFPageAggregator(manager, laparams=params)
-        interpreter = PDFPageInterpreter(manager, device)
-        count = 0
-        for number, page in enumerate(PDFPage.get_pages(BytesIO(data), maxpages=MAX_PDF_PAGES), start=1):
-            count = number
-            interpreter.process_page(page)
-            layout = device.get_result()
-            boxes = [item for item in layout if isinstance(item, LTTextContainer)]
-            text = "\n".join(_rejoin([line for box in boxes for line in _box_paragraphs(box)]))
-            if text.strip():
-                pages_text.append(text)
-            elif any(isinstance(item, LTImage | LTFigure) for item in layout):
-                scanned.append(number)
-            else:
-                empty.append(number)
-    except PDFPasswordIncorrect:
-        raise InputError("PDF 文件设置了打开密码，无法读取其中的文字；请提供未加密的 PDF", file=file) from None
-    except PDFEncryptionError as error:
-        raise InputError(f"PDF 文件已加密（{error}），无法读取其中的文字；请提供未加密的 PDF", file=file) from None
-    except (PDFSyntaxError, Exception) as error:  # a damaged PDF raises many kinds of error
-        if isinstance(error, InputError):
-            raise
-        read = f"读到 {len(pages_text)} 页文字后出错" if pages_text else "没有读到任何文字"
-        raise InputError(f"PDF 文件已损坏或结构异常（{type(error).__name__}），{read}；"
+        _read_pdf_pages(data, pages)
+    except Exception as error:  # a damaged PDF raises many kinds of error; pdfplumber wraps them
+        cause = error.args[0] if isinstance(error, PdfminerException) and error.args else error
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise InputError("PDF 文件设置了打开密码，无法读取其中的文字；请提供未加密的 PDF", file=file) from None
+        if isinstance(cause, PDFEncryptionError):
+            raise InputError(f"PDF 文件已加密（{cause}），无法读取其中的文字；请提供未加密的 PDF", file=file) from None
+        kind = type(cause if isinstance(cause, BaseException) else error).__name__
+        read = f"读到 {len(pages.text)} 页文字后出错" if pages.text else "没有读到任何文字"
+        raise InputError(f"PDF 文件已损坏或结构异常（{kind}），{read}；"
                          "请重新导出 PDF 或提供 Word 版本", file=file) from None  # fmt: skip
+    count, scanned = pages.count, pages.scanned
     if count == 0:
         raise InputError("PDF 文件中没有页面，没有可读的内容", file=file)
-    if not pages_text:
+    if not pages.text:
         what = f"全部 {count} 页都是扫描图像" if len(scanned) == count else \
-            f"{count} 页中 {len(scanned)} 页是扫描图像、{len(empty)} 页为空白"  # fmt: skip
+            f"{count} 页中 {len(scanned)} 页是扫描图像、{len(pages.empty)} 页为空白"  # fmt: skip
         raise InputError(f"PDF 没有文字层：{what}，jixiao 不做文字识别（OCR），读不到任何文字；"
                          "请提供 Word 版本或可复制文字的 PDF", file=file)  # fmt: skip
     unread = []
@@ -239,7 +229,54 @@ def _read_pdf(data: bytes, file: str) -> ReportDocument:
                       "（不做文字识别）；其余页已读取")  # fmt: skip
     if count >= MAX_PDF_PAGES:
         unread.append(f"只读取了前 {MAX_PDF_PAGES} 页")
-    return ReportDocument(file, "pdf", "\n".join(pages_text), (), tuple(unread), count)
+    joined = pdf_tables.join_parts(pages.tables)
+    if len(joined) > pdf_tables.MAX_PDF_TABLES:
+        unread.append(f"PDF 中有 {len(joined)} 个表格，只按表格读取了前 {pdf_tables.MAX_PDF_TABLES} 个"
+                      "（其余表格的文字已按正文读取）")  # fmt: skip
+    tables = pdf_tables.to_grids(joined[: pdf_tables.MAX_PDF_TABLES])
+    return ReportDocument(file, "pdf", "\n".join(pages.text), tuple(tables), tuple(unread + pages.notes), count)
+
+
+def _read_pdf_pages(data: bytes, pages: _PdfPages) -> None:
+    """Each page once through pdfminer.six (by pdfplumber): the layout for the text, and on a page
+    that draws lines, the lines and characters for the tables."""
+    from io import BytesIO
+
+    import pdfplumber
+    from pdfminer.layout import LTFigure, LTImage, LTTextContainer
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    with pdfplumber.open(BytesIO(data), laparams={}) as document:
+        top = 0.0
+        for number, page_object in enumerate(PDFPage.create_pages(document.doc), start=1):
+            if number > MAX_PDF_PAGES:
+                break
+            pages.count = number
+            page = Page(document, page_object, page_number=number, initial_doctop=top)
+            top += float(page.height)
+            layout = page.layout
+            boxes = [item for item in layout if isinstance(item, LTTextContainer)]
+            text = "\n".join(_rejoin([line for box in boxes for line in _box_paragraphs(box)]))
+            if text.strip():
+                pages.text.append(text)
+                if pdf_tables.page_has_rules(layout):
+                    pages.tables.extend(_page_tables(page, number, pages.notes))
+            elif any(isinstance(item, LTImage | LTFigure) for item in layout):
+                pages.scanned.append(number)
+            else:
+                pages.empty.append(number)
+
+
+def _page_tables(page: Any, number: int, notes: list[str]) -> list[pdf_tables.TablePart]:
+    """The page's ruled tables; a page whose tables cannot be made out is said, its text still read."""
+    try:
+        return pdf_tables.page_tables(page)
+    except pdf_tables.TooManyRules as error:
+        notes.append(f"第 {number} 页有 {error.count} 条线条（图形或图表），没有从中查找表格；该页文字已读取")
+    except Exception as error:  # an odd page must not stop the reading of the others
+        notes.append(f"第 {number} 页的表格结构异常（{type(error).__name__}），没有按表格读取；该页文字已读取")
+    return []
 
 
 def _pages(numbers: list[int]) -> str:
