@@ -9,7 +9,8 @@
    the kinds jixiao checks), per report and overall. Two codes are counted as the labels' codes they
    replace, printed below: the labels were written before these codes existed.
 2. Time of reading + checking one report: the seed as .txt, as .docx and as a PDF of about ten
-   pages (the seed text and half of it again, made through LibreOffice when installed).
+   pages (the seed text and half of it again, made through LibreOffice when installed), and a PDF
+   of about as many pages with a self-evaluation table over two pages (read as a table).
 3. A batch: --batch .docx reports (the labelled texts, repeated) checked by `jixiao check DIR
    --json` with all cores, total wall time.
 Targets (issue 14): ≤ 200 ms per text/.docx report, ≤ 1 s per 10-page PDF, precision ≥ 0.9.
@@ -29,7 +30,7 @@ from jixiao.core.checks import Code
 from jixiao.pipeline import evaluate_file
 from jixiao.reports import pdf
 from jixiao.testing import reportlabels
-from jixiao.testing.reportfiles import write_docx
+from jixiao.testing.reportfiles import self_evaluation_table, write_docx
 
 #: Codes reported now → the label code they stand for in labels written before them.
 EQUIVALENT = {
@@ -96,10 +97,18 @@ def _single(folder: Path, repeat: int) -> None:
         return
     lines = text.splitlines()
     long_docx = write_docx(text + "\n" + "\n".join(lines[: len(lines) // 2]), folder / "seed-long.docx")
-    made = pdf.convert_to_pdf([long_docx], folder / "pdf")[0]
+    rows, merges = self_evaluation_table()
+    with_table = write_docx(text + "\n" + "\n".join(lines[: len(lines) // 3]), folder / "seed-table.docx",
+                            table=rows, merges=merges, header_rows=2)  # fmt: skip
+    made, made_table = pdf.convert_to_pdf([long_docx, with_table], folder / "pdf")
     result = evaluate_file(made)
     pages = result.report.document.pages if result.report else None
     print(f"PDF of {pages} pages, read + checked: {_timed(made, max(1, repeat // 2)):.0f} ms")
+    result = evaluate_file(made_table)
+    assert result.report is not None and result.report.table_read, "the self-evaluation table was not read"
+    names = ", ".join(grid.name for grid in result.report.document.tables)
+    print(f"PDF of {result.report.document.pages} pages with a self-evaluation table ({names}), read + checked: "
+          f"{_timed(made_table, max(1, repeat // 2)):.0f} ms")  # fmt: skip
 
 
 def _batch(folder: Path, count: int) -> None:

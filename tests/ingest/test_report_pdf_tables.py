@@ -13,27 +13,12 @@ from jixiao.ingest.grid import Grid
 from jixiao.ingest.report_file import read_report_file
 from jixiao.pipeline import FileResult, evaluate_file
 from jixiao.reports import pdf
-from jixiao.testing import tablegen
-from jixiao.testing.reportfiles import write_docx
+from jixiao.testing.reportfiles import self_evaluation_table, write_docx
 
 pytestmark = pytest.mark.skipif(not pdf.libreoffice_available(), reason="LibreOffice is not installed")
 
 TEXT = ("某某局项目支出绩效自评报告\n（2022年度）\n一、项目概况\n年初预算100万元，全年预算120万元。\n"
         "全年支出118万元，预算执行率为98.33%。\n二、绩效情况\n自评得分92分，评价等级为“优”。\n")  # fmt: skip
-
-
-def self_evaluation_table() -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
-    """The table importer's case R01 as a report prints it: what each cell shows, and its merged ranges."""
-    drawing = tablegen.draw(tablegen.case("R01"))
-    height = max(r for r, _ in drawing.cells) + 1
-    width = max([c for _, c in drawing.cells] + [c1 for *_, c1 in drawing.merges]) + 1
-
-    def shown(value: object) -> str:  # a formula's value
-        value = getattr(value, "cached", value)
-        return "" if value is None else str(value)
-
-    rows = [[shown(drawing.cells.get((r, c))) for c in range(width)] for r in range(height)]
-    return rows, list(drawing.merges)
 
 
 @pytest.fixture(scope="module")

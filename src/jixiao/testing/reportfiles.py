@@ -65,6 +65,23 @@ def write_docx(
     return path
 
 
+def self_evaluation_table(case_id: str = "R01") -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
+    """One of the table importer's cases (jixiao.testing.tablegen) as a report prints it: what each
+    cell shows (a formula's value) and the merged ranges, for ``write_docx(table=…, merges=…)``."""
+    from jixiao.testing import tablegen
+
+    drawing = tablegen.draw(tablegen.case(case_id))
+    height = max(r for r, _ in drawing.cells) + 1
+    width = max([c for _, c in drawing.cells] + [c1 for *_, c1 in drawing.merges]) + 1
+
+    def shown(value: object) -> str:
+        value = getattr(value, "cached", value)
+        return "" if value is None else str(value)
+
+    rows = [[shown(drawing.cells.get((r, c))) for c in range(width)] for r in range(height)]
+    return rows, list(drawing.merges)
+
+
 def _merge(table: docx.table.Table, merges: Sequence[tuple[int, int, int, int]]) -> None:
     """Merged ranges as Word writes them: the first cell of a row spans the columns (gridSpan), the
     rows below continue it (vMerge); only the first cell keeps its text. python-docx's own merge
