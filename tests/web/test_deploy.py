@@ -16,8 +16,10 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from jixiao.reports.pdf import libreoffice_available
 
@@ -171,3 +173,15 @@ def _published_pdf_url(base: str) -> str:
     return base + next(
         part.split('"')[0] for part in body.decode("utf-8").split('href="') if part.split('"')[0].endswith("report.pdf")
     )
+
+
+@pytest.mark.django_db
+def test_the_health_endpoint_answers_without_the_database_or_a_session(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies

@@ -217,6 +217,7 @@ def monitoring_decision(w: World) -> dict[str, Any]:
 
 MATRIX: dict[str, list[Case]] = {
     "home": [Case(none, row(302, 302, 302, 302, 302, 302, 302))],
+    "healthz": [Case(none, row(*[200] * 7))],
     "accounts:login": [Case(none, row(200, 302, 302, 302, 302, 302, 302))],
     "accounts:logout": [Case(none, row(302, 302, 302, 302, 302, 302, 302), method="post")],
     "evaluations:dashboard": [Case(none, row(L, 200, 200, 200, 302, 302, 302))],

@@ -21,8 +21,17 @@ admin.site.site_header = "jixiao 预算绩效自评 · 管理"
 admin.site.site_title = "jixiao 管理"
 admin.site.index_title = "系统管理"
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for a load balancer or process manager: the process answers; no database, no session.
+
+    Also the bare view that bench/deadline_week.py compares pages with (docs/performance.md).
+    """
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("jixiao.web.accounts.urls")),
     path("", include("jixiao.web.evaluations.urls")),
     path("", include("jixiao.web.surveys.urls")),
