@@ -21,6 +21,7 @@ admin.site.site_header = "jixiao 预算绩效自评 · 管理"
 admin.site.site_title = "jixiao 管理"
 admin.site.index_title = "系统管理"
 
+
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for a load balancer or process manager: the process answers; no database, no session.
 
