@@ -60,3 +60,24 @@ def test_the_migrations_match_the_models(db: None) -> None:
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)  # exits non-zero when a migration is missing
     assert "No changes detected" in out.getvalue()
+
+
+def test_the_administrator_sets_a_units_sector_from_the_bureaus_list(world: World, client) -> None:
+    from jixiao.web.accounts.admin import UnitForm
+    from jixiao.web.targets import services as targets_services
+
+    unit = world.unit_a
+    data = {"bureau": unit.bureau_id, "name": unit.name, "code": unit.code, "superior": "", "sector": "航天"}
+    form = UnitForm(data=data, instance=unit)
+    assert not form.is_valid() and "不在" in str(form.errors["sector"]) and "教育" in str(form.errors["sector"])
+    form = UnitForm(data={**data, "sector": "教育"}, instance=unit)
+    assert form.is_valid(), form.errors
+    form.save()
+    unit.refresh_from_db()
+    assert unit.sector == "教育"
+    # once the bureau's indicator library names sectors, those are the list
+    targets_services.library_seed(unit.bureau, world.reviewer)
+    assert not UnitForm(data={**data, "sector": "政法"}, instance=unit).is_valid()
+    assert UnitForm(data={**data, "sector": "城市管理"}, instance=unit).is_valid()
+    client.force_login(world.admin)
+    assert client.get(reverse("admin:accounts_unit_change", args=[unit.pk])).status_code == 200

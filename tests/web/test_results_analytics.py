@@ -198,3 +198,33 @@ def test_the_lights_chart_queries_do_not_grow_with_the_number_of_reports(world: 
         chart = selectors.analytics(world.bureau, selectors.Filters(2025)).chart("lights")
     assert [row[-1] for row in chart.rows] == [1, 4]
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_sector_filter_narrows_every_chart_to_that_sectors_units(world: World) -> None:
+    _add_units(world, 3)
+    Unit.objects.filter(code__in=["X0000", "X0001"]).update(sector="教育")
+    Unit.objects.filter(code="X0002").update(sector="卫生健康")
+    education = selectors.analytics(world.bureau, selectors.Filters(YEAR, sector="教育"))
+    grades = {row[0]: row[-1] for row in education.chart("grades").rows}
+    assert grades == {str(YEAR - 1): 2, str(YEAR): 2}
+    assert [row[0] for row in education.chart("scatter").rows] == ['=HYPERLINK("x")单位0', '=HYPERLINK("x")单位1']
+    coverage = {row[0]: row for row in education.chart("coverage").rows}
+    assert coverage[str(YEAR)][:4] == (str(YEAR), 2, 2, Decimal("100.00"))
+    everyone = selectors.analytics(world.bureau, selectors.Filters(YEAR))
+    assert {row[0]: row[-1] for row in everyone.chart("grades").rows}[str(YEAR)] == 5
+    client = _client(world)
+    page = client.get("/results/analytics/", {"year": YEAR, "sector": "卫生健康"}).content.decode()
+    assert '<option value="卫生健康" selected>卫生健康</option>' in page and "单位2" in page and "单位0" not in page
+    export = client.get("/results/analytics/grades.xlsx", {"year": YEAR, "sector": "教育"})
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert "教育" in sheet.cell(row=1, column=1).value and sheet.cell(row=4, column=7).value == 2
+
+
+def test_the_sector_filter_applies_to_the_monitoring_lights(world: World) -> None:
+    _rounds_with_lights(world)  # every report is unit A's
+    world.unit_a.sector = "城市管理"
+    world.unit_a.save(update_fields=["sector"])
+    lights = selectors.analytics(world.bureau, selectors.Filters(2025, sector="城市管理")).chart("lights")
+    assert [row[-1] for row in lights.rows] == [3, 3]
+    other = selectors.analytics(world.bureau, selectors.Filters(2025, sector="教育")).chart("lights")
+    assert [row[-1] for row in other.rows] == [0, 0]  # the rounds are there; none of this sector's reports

@@ -4,6 +4,7 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -19,10 +20,31 @@ class BureauAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+class UnitForm(forms.ModelForm):
+    """行业 is chosen from the bureau's list (docs/results.md#analytics), not typed freely."""
+
+    class Meta:
+        model = Unit
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        from jixiao.web.targets.selectors import unit_sectors  # targets depends on accounts, not back
+
+        bureau, sector = data.get("bureau"), (data.get("sector") or "").strip()
+        if bureau is not None and sector:
+            allowed = unit_sectors(bureau.pk)
+            if sector not in allowed:
+                self.add_error("sector", f"“{sector}”不在{bureau.name}的行业列表中，可选：{'、'.join(allowed)}")
+        data["sector"] = sector
+        return data
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "bureau", "superior")
-    list_filter = ("bureau",)
+    form = UnitForm
+    list_display = ("code", "name", "bureau", "sector", "superior")
+    list_filter = ("bureau", "sector")
     search_fields = ("name", "code")
     autocomplete_fields = ("superior",)
 

@@ -56,6 +56,8 @@ class Unit(models.Model):
     superior = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="subordinates", verbose_name="主管部门"
     )
+    #: 行业 from the bureau's list (its indicator library's sectors); the analytics filter by it
+    sector = models.CharField("行业", max_length=50, blank=True, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "预算单位"

@@ -274,6 +274,12 @@ SPECS = (
 
 #: A unit without any evaluation yet (the overview shows it as 未填报).
 NOT_STARTED = ("360102009", "东湖区退役军人事务局")
+#: each demo unit's 行业 (jixiao.web.targets.selectors.DEFAULT_SECTORS), for the analytics' filter
+SECTORS = {
+    "360102001": "城市管理", "360102002": "教育", "360102003": "卫生健康", "360102004": "社会保障",
+    "360102005": "城市管理", "360102006": "文化旅游", "360102007": "政法", "360102008": "市场监管",
+    "360102009": "社会保障",
+}  # fmt: skip
 
 #: Units whose previous year is published too, so the portal has more than one year.
 PREVIOUS_YEAR = ("360102007", "360102004")
@@ -417,10 +423,14 @@ def load_demo(example: Path = SEED_EXAMPLE) -> int:
         project_framework=project_standard.order_by("-created_at").first(),
     )
     seed_doc = canonical(load_evaluation(example))
-    units = {"360102001": Unit.objects.create(bureau=bureau, code="360102001", name=seed_doc["unit"]["name"])}
+    seed_code = "360102001"
+    units = {seed_code: Unit.objects.create(bureau=bureau, code=seed_code, name=seed_doc["unit"]["name"],
+                                            sector=SECTORS[seed_code])}  # fmt: skip
     for spec in SPECS:
-        units[spec.code] = Unit.objects.create(bureau=bureau, code=spec.code, name=spec.name)
-    units[NOT_STARTED[0]] = Unit.objects.create(bureau=bureau, code=NOT_STARTED[0], name=NOT_STARTED[1])
+        units[spec.code] = Unit.objects.create(bureau=bureau, code=spec.code, name=spec.name, sector=SECTORS[spec.code])
+    units[NOT_STARTED[0]] = Unit.objects.create(
+        bureau=bureau, code=NOT_STARTED[0], name=NOT_STARTED[1], sector=SECTORS[NOT_STARTED[0]]
+    )
 
     users = {}
     for account in ACCOUNTS:

@@ -68,6 +68,8 @@ Cell = str | int | Decimal | None
 class Filters:
     year: int
     kind: str = EvaluationKind.DEPARTMENT.value
+    #: a unit's 行业; blank for every unit
+    sector: str = ""
 
 
 @dataclass
@@ -82,7 +84,7 @@ class Chart:
     #: a link per table row (the scatter's units), same order as ``rows``
     links: list[str] = field(default_factory=list)
     #: what the page says instead of drawing empty axes
-    no_data: str = "所选年度和类型下没有可统计的自评。"
+    no_data: str = "所选年度、类型（和行业）下没有可统计的自评。"
 
     @property
     def empty(self) -> bool:
@@ -119,8 +121,19 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def sectors_in(bureau: Bureau) -> list[str]:
+    """The sectors the bureau's units have been given (the analytics' 行业 choices)."""
+    found = Unit.objects.filter(bureau=bureau).exclude(sector="").order_by().values_list("sector", flat=True)
+    return sorted(set(found))
+
+
+def _units(bureau: Bureau, filters: Filters) -> Q:
+    """Evaluations (and reports) of the bureau's units, of the chosen sector if one is chosen."""
+    return Q(unit__bureau=bureau) & (Q(unit__sector=filters.sector) if filters.sector else Q())
+
+
 def _base(bureau: Bureau, filters: Filters) -> QuerySet[Evaluation]:
-    return Evaluation.objects.filter(unit__bureau=bureau, kind=filters.kind).order_by()
+    return Evaluation.objects.filter(_units(bureau, filters), kind=filters.kind).order_by()
 
 
 def _grades(base: QuerySet[Evaluation], years: list[int]) -> Chart:
@@ -268,17 +281,17 @@ def _findings(base: QuerySet[Evaluation], years: list[int]) -> Chart:
     return chart
 
 
-def _coverage(bureau: Bureau, years: list[int]) -> Chart:
+def _coverage(bureau: Bureau, filters: Filters, years: list[int]) -> Chart:
     chart = Chart(
         "coverage",
         "评价覆盖面（按年度）",
         "部门整体自评覆盖的单位、项目自评个数和财政重点评价个数；要求见结果应用规则。",
         ("年度", "单位数", "已开展部门整体自评的单位", "覆盖率（%）", "项目自评个数", "财政重点评价个数"),
     )
-    units = Unit.objects.filter(bureau=bureau).count()
+    units = Unit.objects.filter(bureau=bureau, **({"sector": filters.sector} if filters.sector else {})).count()
     department = EvaluationKind.DEPARTMENT.value
     found = (
-        Evaluation.objects.filter(unit__bureau=bureau, year__in=years)
+        Evaluation.objects.filter(_units(bureau, filters), year__in=years)
         .order_by()
         .values("year")
         .annotate(
@@ -329,7 +342,7 @@ def _lights(bureau: Bureau, filters: Filters) -> Chart:
         (),
         no_data="所选年度及之前的年度没有开展绩效运行监控。",
     )
-    reports = Q()  # the sector filter applies to the reports' units
+    reports = Q(reports__unit__sector=filters.sector) if filters.sector else Q()
     filled = reports & Q(reports__submitted=True)
     counts = {light.value: Count("reports", filter=filled & Q(reports__overall_light=light.value)) for light in LIGHTS}
     found = list(
@@ -409,7 +422,7 @@ def analytics(bureau: Bureau, filters: Filters) -> Analytics:
         _scatter(base, filters),
         _inflation(base, years),
         _findings(base, years),
-        _coverage(bureau, years),
+        _coverage(bureau, filters, years),
         _lights(bureau, filters),
         _year_on_year(base, filters),
     ]

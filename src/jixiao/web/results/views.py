@@ -35,7 +35,9 @@ def _filters(request: HttpRequest, bureau: Bureau) -> selectors.Filters:
     )
     kind = request.GET.get("kind", EvaluationKind.DEPARTMENT.value)
     return selectors.Filters(
-        year=year, kind=kind if kind in values(EvaluationKind) else EvaluationKind.DEPARTMENT.value
+        year=year,
+        kind=kind if kind in values(EvaluationKind) else EvaluationKind.DEPARTMENT.value,
+        sector=request.GET.get("sector", "").strip()[:50],
     )
 
 
@@ -49,6 +51,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
         "bureaus": bureaus_for_user(request.user),
         "years": data.years or [filters.year],
         "kinds": choices(EvaluationKind),
+        "sectors": selectors.sectors_in(bureau),
         "query": request.GET.urlencode(),
     }
     return render(request, "results/analytics.html", context)
@@ -63,5 +66,6 @@ def analytics_export(request: HttpRequest, chart: str) -> HttpResponse:
         found = data.chart(chart)
     except StopIteration:
         raise Http404("没有这个图表") from None
-    title = f"{bureau.name} {found.title}（{EvaluationKind(filters.kind).label}）"
+    sector = f"，{filters.sector}" if filters.sector else ""
+    title = f"{bureau.name} {found.title}（{EvaluationKind(filters.kind).label}{sector}）"
     return download(table_xlsx(title, found.headers, found.rows), f"{title}.xlsx", XLSX)

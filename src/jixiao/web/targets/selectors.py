@@ -63,6 +63,17 @@ def sectors_of(bureau_id: int) -> list[str]:
     return sorted(set(rows))
 
 
+#: the sectors a unit may be given while its bureau's library names none (the demo library's and a few more)
+DEFAULT_SECTORS = (
+    "教育", "卫生健康", "社会保障", "城市管理", "农业农村", "文化旅游", "政法", "市场监管", "一般公共服务",
+)  # fmt: skip
+
+
+def unit_sectors(bureau_id: int) -> list[str]:
+    """The list a unit's 行业 is chosen from: the bureau's indicator library sectors, else the defaults."""
+    return sectors_of(bureau_id) or list(DEFAULT_SECTORS)
+
+
 def rounds_for_user(user: Any) -> QuerySet[MonitoringRound]:
     scope = scope_of(user)
     query = MonitoringRound.objects.select_related("bureau")
