@@ -49,9 +49,11 @@ def test_database_urls(tmp_path: Path) -> None:
         "HOST": "db.example",
         "PORT": "6432",
         "CONN_MAX_AGE": 60,
-        "OPTIONS": {"sslmode": "require"},
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"sslmode": "require", "connect_timeout": "5"},
     }
-    assert database_from_url("postgresql://postgres@127.0.0.1/test", tmp_path)["PORT"] == ""
+    plain = database_from_url("postgresql://postgres@127.0.0.1/test?connect_timeout=2", tmp_path)
+    assert plain["PORT"] == "" and plain["OPTIONS"] == {"connect_timeout": "2"}
 
 
 @pytest.mark.parametrize(

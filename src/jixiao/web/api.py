@@ -14,17 +14,20 @@ message a client receives is Chinese; a refused document names the field path
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
 from jixiao.pipeline import number, scorecard_json
+from jixiao.web import outage
 from jixiao.web.accounts.services import api_token_user
 from jixiao.web.evaluations import selectors
 from jixiao.web.evaluations.assessments import assess_document, assess_version
@@ -34,6 +37,8 @@ from jixiao.web.evaluations.errors import DocumentInvalid
 from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
 from jixiao.web.evaluations.presenters import report_response
 from jixiao.web.evaluations.workflow import Action, State
+
+log = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
@@ -104,6 +109,14 @@ def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 def _unauthorized(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     detail = "缺少或无效的接口密钥：请在请求头中加 Authorization: Bearer <密钥>（密钥由管理员用 api_token 命令创建）"
     return api.create_response(request, {"detail": detail}, status=401)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_down(request: HttpRequest, error: Exception) -> HttpResponse:
+    """The database cannot be reached (docs/operations.md#faults): 503 with ``Retry-After``."""
+    log.error("database unavailable: %s", error)
+    return outage.database_down(request)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -75,6 +75,8 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = 
 # --- DATABASE_URL ----------------------------------------------------------------------
 
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
+#: Seconds to wait for PostgreSQL to accept a connection (``?connect_timeout=`` overrides).
+CONNECT_TIMEOUT = 5
 
 
 def database_from_url(url: str, base_dir: Path, name: str = "DATABASE_URL") -> dict[str, Any]:
@@ -133,8 +135,12 @@ def _postgres(url: str, parts: Any, name: str) -> dict[str, Any]:
         if not seconds.isdigit():
             raise ImproperlyConfigured(f"环境变量 {name} 中 conn_max_age 的值“{seconds}”无效：应为秒数")
         entry["CONN_MAX_AGE"] = int(seconds)
-    if options:
-        entry["OPTIONS"] = options
+    # A kept connection is checked before each request reuses it: after the database restarts,
+    # the first request reconnects instead of failing (docs/operations.md#faults).
+    entry["CONN_HEALTH_CHECKS"] = True
+    # An unreachable server answers within seconds (a 503 page), not after gunicorn's timeout.
+    options.setdefault("connect_timeout", str(CONNECT_TIMEOUT))
+    entry["OPTIONS"] = options
     return entry
 
 

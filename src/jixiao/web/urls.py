@@ -43,3 +43,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+#: The database out of reach: 503 and a Chinese page (JSON under /api/); anything else: 500.html.
+handler500 = "jixiao.web.outage.server_error"

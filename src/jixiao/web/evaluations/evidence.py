@@ -5,11 +5,15 @@ Content-Type: a PDF must start with ``%PDF-``, an .xlsx must be a ZIP holding
 ``xl/workbook.xml``, and the name's extension must agree with what the bytes are. Files are
 stored once under ``EVIDENCE_DIR/ab/abcdef…`` by their SHA-256 (a returned evaluation's new
 version shares its files with the frozen one) and are always served as attachments.
+A file is written to a temporary name, synced, then renamed into place; when the disk is full
+the partial file is removed and the upload refused in Chinese (docs/operations.md#faults).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import tempfile
 import zipfile
@@ -20,6 +24,11 @@ from typing import IO, Any
 from django.conf import settings
 
 from jixiao.ingest.limits import MiB
+
+log = logging.getLogger(__name__)
+
+#: A write refused for want of space: the disk is full, or the service account's quota is used up.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 PDF = b"%PDF-"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -121,23 +130,32 @@ def store(upload: Any, limit: int | None = None) -> StoredFile:
     """Check and store an uploaded file; returns what the database row needs."""
     name, ext = check_upload(upload, limit)
     root = Path(settings.EVIDENCE_DIR)
-    root.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    handle, temp = tempfile.mkstemp(dir=root, prefix=".upload-")
+    temp = ""
     try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=root, prefix=".upload-")
         with os.fdopen(handle, "wb") as out:
             for chunk in upload.chunks():
                 digest.update(chunk)
                 size += len(chunk)
                 out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())  # a full disk shows here, not after the row is written
         sha = digest.hexdigest()
         target = evidence_path(sha)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(temp, target)  # same content, same name: replacing is harmless
         target.chmod(0o640)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
+    except BaseException as error:
+        if temp:
+            Path(temp).unlink(missing_ok=True)  # no partial file left behind
+        if isinstance(error, OSError) and error.errno in DISK_FULL:
+            log.error("evidence directory %s is full: %s not stored (%s)", root, name, error)
+            raise EvidenceRejected(
+                f"存储空间不足，佐证材料“{name}”未保存。请联系系统管理员清理或扩充存储空间后重新上传"
+            ) from None
         raise
     return StoredFile(filename=name, content_type=TYPES[ext][0], size=size, sha256=sha)
 

@@ -394,28 +394,29 @@ def evidence_add(
     indicator = indicators[indicator_index]
     indicator["evidence"] = [*indicator.get("evidence", []), evidence_marker(stored.filename, ref)]
     try:
-        evaluation_save_document(
-            evaluation=evaluation,
-            document=document,
-            by=by,
-            expected_lock_version=expected_lock_version,
-            action=AuditAction.EVIDENCE_ADD,
-            note=f"{indicator.get('name', '')}：{stored.filename}（{stored.size} 字节，SHA-256 {stored.sha256}）",
-        )
+        with transaction.atomic():  # the document, its audit event and the row: all or nothing
+            evaluation_save_document(
+                evaluation=evaluation,
+                document=document,
+                by=by,
+                expected_lock_version=expected_lock_version,
+                action=AuditAction.EVIDENCE_ADD,
+                note=f"{indicator.get('name', '')}：{stored.filename}（{stored.size} 字节，SHA-256 {stored.sha256}）",
+            )
+            return Evidence.objects.create(
+                version=version,
+                ref=ref,
+                indicator_path=f"indicators[{indicator_index}]",
+                filename=stored.filename,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                uploaded_by=by,
+                uploaded_at=timezone.now(),
+            )
     except BaseException:
         evidence.discard_if_unused(stored.sha256)  # refused: leave no file behind
         raise
-    return Evidence.objects.create(
-        version=version,
-        ref=ref,
-        indicator_path=f"indicators[{indicator_index}]",
-        filename=stored.filename,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by=by,
-        uploaded_at=timezone.now(),
-    )
 
 
 @transaction.atomic
