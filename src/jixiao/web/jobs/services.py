@@ -11,7 +11,8 @@
   passes; :func:`recover_lost_jobs` (run by every worker between batches) then queues it again.
 - PDFs are written to a temporary file in the reports directory and renamed to
   ``<sha256>.pdf`` (an atomic rename on one file system) before their row is created: a reader
-  finds either no stored report or a complete file.
+  finds either no stored report or a complete file. A killed run's temporary folder (named
+  after the job that led the batch) is removed when its job is queued again.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -168,6 +170,7 @@ def recover_lost_jobs() -> int:
     """
     lost = list(Job.objects.filter(state=JobState.RUNNING.value, lease_until__lt=timezone.now()))
     for job in lost:
+        _clear_render_folders(job)  # what the killed run had half written
         with transaction.atomic():
             # Only if it is still the lost run (not finished meanwhile).
             changed = Job.objects.filter(pk=job.pk, state=JobState.RUNNING.value, lease_until=job.lease_until)
@@ -184,6 +187,17 @@ def recover_lost_jobs() -> int:
                 _put_on_queue(job)
     _forget_lost_tasks()
     return len(lost)
+
+
+def _render_prefix(job: Job) -> str:
+    return f"render-{job.pk}-"
+
+
+def _clear_render_folders(job: Job) -> None:
+    """The temporary folders of a lost run led by ``job`` (never served: files move out only when whole)."""
+    folder = Path(settings.REPORTS_DIR) / "tmp"
+    for leftover in folder.glob(f"{_render_prefix(job)}*") if folder.is_dir() else []:
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _forget_lost_tasks() -> None:
@@ -305,7 +319,7 @@ def render_pdfs(jobs: Sequence[Job], progress: Callable[[int, int], None] | None
         return notes
     folder = reports_dir() / "tmp"
     folder.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder, prefix="render-") as work:
+    with tempfile.TemporaryDirectory(dir=folder, prefix=_render_prefix(jobs[0])) as work:
         sources = [Path(work) / f"{i:05d}.docx" for i in range(len(pending))]
         for done, (item, source) in enumerate(zip(pending, sources, strict=True), start=1):
             write_docx(item.content, source)
