@@ -355,8 +355,13 @@ def test_with_postgresql_stopped_pages_answer_503_in_chinese_and_recover_when_it
     assert tables.returncode == 0, tables.stdout + tables.stderr
     browser, server = _serve(tmp_path, env)
     api = {"Authorization": f"Bearer {KEY_PREFIX}not-a-key"}  # looked up in the database
-    with server as gunicorn:
+    worker_log = tmp_path / "worker.log"
+    with (
+        server as gunicorn,
+        _process(["worker", "--no-missing-reports", "--interval", "0.5"], env, worker_log) as worker,
+    ):
         _up(browser, gunicorn, tmp_path / "web.log")
+        _wait_for("the worker", lambda: "后台任务进程已启动" in worker_log.read_text("utf-8"), 90)
         for _ in range(8):  # every thread of the worker holds a connection (conn_max_age=60)
             assert browser.open("/public/")[0] == 200
         assert browser.open("/api/evaluations", **api)[0] == 401
@@ -368,9 +373,12 @@ def test_with_postgresql_stopped_pages_answer_503_in_chinese_and_recover_when_it
         status, body, headers = browser.open("/api/evaluations", **api)
         assert status == 503 and headers["Content-Type"] == "application/json"
         assert "数据库暂时无法连接" in body
+        _wait_for("the worker to notice", lambda: "数据库暂时无法连接" in worker_log.read_text("utf-8"), 30)
 
         cluster.ctl("-l", str(cluster.data.parent / "server.log"), "start")
         statuses = [browser.open("/public/")[0] for _ in range(8)]
         assert statuses == [200] * 8  # the same server process: reconnected, not restarted
         assert browser.open("/api/evaluations", **api)[0] == 401
         assert gunicorn.poll() is None
+        _wait_for("the worker to reconnect", lambda: "数据库已恢复连接" in worker_log.read_text("utf-8"), 30)
+        assert worker.poll() is None  # waited for the database instead of exiting

@@ -3,7 +3,8 @@
 A loop around django-tasks' database worker: between batches it queues again the jobs whose
 worker died (their lease passed) and, at start, the PDFs that published versions still lack.
 Any number of workers may run against PostgreSQL, on any number of machines; on SQLite run one.
-SIGTERM/SIGINT finish the current task and stop.
+SIGTERM/SIGINT finish the current task and stop. While the database cannot be reached the worker
+waits and tries again every few seconds instead of exiting (docs/operations.md#faults).
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 from jixiao.web.jobs.services import enqueue_missing_reports, recover_lost_jobs
 
 #: Tasks run between two looks for lost jobs.
 TASKS_PER_ROUND = 20
+#: Seconds between two tries while the database cannot be reached.
+DATABASE_RETRY_SECONDS = 2
 
 
 class Command(BaseCommand):
@@ -51,13 +54,28 @@ class Command(BaseCommand):
             if queued:
                 self.stdout.write(f"已为 {queued} 个已公开版本排队生成 PDF 报告")
         self.stdout.write(f"后台任务进程已启动（{worker.worker_id}）")
+        database_down = False
         while True:
             close_old_connections()
-            recovered = recover_lost_jobs()
-            if recovered:
-                self.stdout.write(f"{recovered} 个中断的任务已重新排队或记为失败")
-            worker._run_tasks = 0
-            worker.run()
+            try:
+                recovered = recover_lost_jobs()
+                if recovered:
+                    self.stdout.write(f"{recovered} 个中断的任务已重新排队或记为失败")
+                worker._run_tasks = 0
+                worker.run()
+            except (OperationalError, InterfaceError) as error:
+                # The database is out of reach (docs/operations.md#faults): wait for it, don't exit.
+                # A task cut short stays "running" until its lease passes, then runs again.
+                if not database_down:
+                    self.stderr.write(f"数据库暂时无法连接，每 {DATABASE_RETRY_SECONDS} 秒重试一次：{error}")
+                database_down = True
+                for alias in connections:
+                    connections[alias].close_if_unusable_or_obsolete()
+                time.sleep(DATABASE_RETRY_SECONDS)
+                continue
+            if database_down:
+                self.stdout.write("数据库已恢复连接，继续处理任务")
+                database_down = False
             if not worker.running or (options["parent"] and os.getppid() != options["parent"]):
                 break
             if worker._run_tasks == 0:
