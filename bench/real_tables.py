@@ -14,7 +14,8 @@ real_tables.yaml). Prints:
 - P0 count per code and false P0 per code, with an example message each;
 - recall of the labelled arithmetic inconsistencies (kind ``arithmetic``): reported as P0 or P1
   under one of the label's codes; the missed ones are listed;
-- the framework used per table; a table counts as having fallen back ("as printed") when the
+- the framework used per table, and three counts: recognised from the headings (按表头识别),
+  fell back to "as printed", and the default framework (no headings to go by); a table counts as having fallen back ("as printed") when the
   result says so: ``FileResult.framework_fallback`` is true, or the framework id contains
   "printed". Any ``framework_choice`` / ``framework_reason`` text the result carries is shown.
 
@@ -174,9 +175,14 @@ def print_summary(summary: Summary) -> None:
         if reason and reason != run.choice:
             print(f"      {reason[:200]}")
     fallen = [f"{r.case_id}{r.suffix}" for r in runs if r.fell_back]
-    print(f"\nfell back to “as printed”: {len(fallen)}: {', '.join(fallen) or '—'}")
-    recognised = sum(1 for r in runs if r.result.ok and not r.fell_back)
-    print(f"scheme recognised (imported, no fallback): {recognised}")
+    recognised = [r for r in runs if r.result.ok and not r.fell_back and r.choice.startswith("按表头识别")]
+    default = [f"{r.case_id}{r.suffix}" for r in runs
+               if r.result.ok and not r.fell_back and not r.choice.startswith("按表头识别")]
+    imported = sum(1 for r in runs if r.result.ok)
+    print(f"\nscheme recognised from the headings (按表头识别): {len(recognised)} of {imported} imported")
+    print(f"fell back to “as printed” (按自评表所列分值): {len(fallen)}: {', '.join(fallen) or '—'}")
+    print(f"default framework, nothing to recognise (no indicator rows with headings): {len(default)}: "
+          f"{', '.join(default) or '—'}")
 
 
 def as_json(summary: Summary) -> dict[str, Any]:

@@ -133,3 +133,44 @@ def test_a_scoring_table_titled_evaluation_content_is_read(tmp_path: Path) -> No
     assert result.framework_id == "hubei-project-2020"
     assert [b.weight for b in result.framework.blocks][:2] == [2, 13]  # type: ignore[union-attr]
     assert not any(f.code == "NO_INDICATORS" for f in result.findings)
+
+
+def test_budget_only_tables_with_other_column_titles_are_read(tmp_path: Path) -> None:
+    # T22 全年预算数（A）| 全年执行资金（E）| 预算执行（E/C×100%）; T30 计划安排资金 | 实际支出;
+    # T29 年初预算数 | 实际支付数 on one 市级财政资金 row and no total row
+    figures = {}
+    for case_id in ("T22", "T29", "T30"):
+        result = _run(case_id, tmp_path)
+        budget = result.evaluation.budget  # type: ignore[union-attr]
+        figures[case_id] = (budget.initial, budget.adjusted, budget.executed)
+        assert [f.code for f in result.findings if f.severity.value == "P0"] == ["NO_INDICATORS"]
+    assert figures == {
+        "T22": (None, Decimal("52.8"), Decimal("30.8")),
+        "T29": (Decimal("210"), None, Decimal("197.33")),
+        "T30": (None, Decimal("55"), Decimal("55")),
+    }
+    t22 = _run("T22", tmp_path)
+    assert t22.evaluation is not None and t22.evaluation.stated.execution_rate == Decimal("58.33")
+    assert not any(f.code == "EXECUTION_RATE_WRONG" for f in t22.findings)
+
+
+def test_funds_split_by_item_with_their_own_breakdown_are_one_note_not_a_false_mismatch(tmp_path: Path) -> None:
+    # T23: 合计 1084.25 = 668 + 343 + 73.25, then two items (763, 321.25) each with its own 其中 rows
+    result = _run("T23", tmp_path)
+    budget = result.evaluation.budget  # type: ignore[union-attr]
+    assert budget.adjusted == Decimal("1084.25")
+    assert [(line.name, line.adjusted) for line in budget.by_source] == [
+        ("中央补助", Decimal("668")), ("市级资金", Decimal("343")), ("本级资金", Decimal("73.25")),
+    ]
+    assert not any(f.code == "BUDGET_SOURCE_SUM_MISMATCH" for f in result.findings)
+    notes = [f for f in result.findings if f.code == "IMPORT_UNREADABLE"]
+    assert len(notes) == 1 and notes[0].path == "Sheet1!B7"
+    assert "农村部分计划生育家庭奖励扶助制度补助资金" in notes[0].message
+
+
+def test_an_execution_weight_printed_in_the_budget_heading_is_read(tmp_path: Path) -> None:
+    # T06: 预算执行情况（万元）（20分）| 得分（20分*执行率）: 20 points, not the 10 of 财预〔2020〕10号
+    result = _run("T06", tmp_path)
+    assert result.evaluation is not None and result.evaluation.stated.execution_weight == Decimal("20")
+    assert not any(f.code == "EXECUTION_SCORE_ABOVE_WEIGHT" for f in result.findings)
+    assert result.framework_fallback

@@ -50,13 +50,25 @@ def _roles(grid: Grid, row: int, roles: Mapping[str, L.Matcher], *, merged: bool
 
 
 def find_budget_header(grid: Grid) -> Header | None:
-    """The row titled 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 (or variants)."""
+    """The row titled 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 (or variants).
+
+    One amount column alone ("年度预算资金总额") counts only when a budget total row
+    (合计, 年度资金总额 …) follows right under it, left of that column.
+    """
     for row in range(grid.n_rows):
         cols = _roles(grid, row, L.BUDGET_COLUMNS, merged=False)
-        amounts = sum(role in cols for role in L.AMOUNT_ROLES)
-        if amounts >= 2 or (amounts == 1 and "rate" in cols):
+        amounts = [cols[role] for role in L.AMOUNT_ROLES if role in cols]
+        if len(amounts) >= 2 or (amounts and "rate" in cols) or (amounts and _total_below(grid, row, amounts[0])):
             return Header(row, cols)
     return None
+
+
+def _total_below(grid: Grid, row: int, amount_col: int) -> bool:
+    for below in range(row + 1, min(row + 3, grid.n_rows)):
+        labels = [c for c in grid.row_cols(below) if c < amount_col]
+        if labels and L.BUDGET_TOTAL(key_at(grid, below, labels[-1])):
+            return True
+    return False
 
 
 def find_indicator_header(grid: Grid) -> Header | None:
@@ -131,6 +143,7 @@ def read_budget(reads: Reads, header: Header, stop: int) -> BudgetRead:
     amount_cols = {role: header.cols[role] for role in L.AMOUNT_ROLES if role in header.cols}
     first_amount = min(amount_cols.values())
     out.end = min(stop, header.row + 25)
+    items: list[tuple[int, int, str]] = []  # funds split by item: (row, col, name)
     for row in range(header.row + 1, out.end):
         if _ends_budget(grid, row):
             out.end = row
@@ -143,6 +156,11 @@ def read_budget(reads: Reads, header: Header, stop: int) -> BudgetRead:
         kind = classify_budget_row(key)
         if not has_amounts or (kind is not None and kind[0] in ("detail", "section")):
             continue
+        if kind is None and key and out.found_total and _breakdown_follows(grid, row + 1, first_amount):
+            items.append((row, labels[-1], key))  # an item with its own 其中 rows (T23)
+            continue
+        if items and kind is not None and kind[0] == "source":
+            continue  # the sources of an item, not of the total
         if (kind is not None and kind[0] == "total") or (kind is None and not key and not out.found_total):
             _read_total(reads, row, header, out)
         elif kind is not None:
@@ -151,7 +169,28 @@ def read_budget(reads: Reads, header: Header, stop: int) -> BudgetRead:
             reads.note(row, labels[-1] if labels else first_amount,
                        f"未识别的预算行“{key or '（无名称）'}”，金额未导入；行名称请写 年度资金总额、财政拨款、"
                        "上年结转资金、其他资金、基本支出 或 项目支出")
+    if items:
+        names = "、".join(f"“{name}”" for _, _, name in items)
+        reads.note(items[0][0], items[0][1],
+                   f"资金按项目分列（{names}），各项目的金额及其“其中”行未导入，只核对了资金总额及其资金来源")
+    _single_line_as_total(out)
     return out
+
+
+def _breakdown_follows(grid: Grid, row: int, first_amount: int) -> bool:
+    """The row starts with 其中 (the breakdown of the row above)."""
+    labels = [c for c in grid.row_cols(row) if c < first_amount] if row < grid.n_rows else []
+    return bool(labels) and squeeze(grid.text(row, labels[-1])).startswith("其中")
+
+
+def _single_line_as_total(out: BudgetRead) -> None:
+    """A budget of one named line and no total row ("市级财政资金 | 210 | … | 197.33", T29):
+    that line is the whole budget."""
+    lines = out.by_source + out.by_nature
+    if out.found_total or len(lines) != 1:
+        return
+    line = lines[0]
+    out.initial, out.adjusted, out.executed = line.initial, line.adjusted, line.executed
 
 
 def _ends_budget(grid: Grid, row: int) -> bool:
@@ -189,10 +228,29 @@ def _read_total(reads: Reads, row: int, header: Header, out: BudgetRead) -> None
             setattr(out, role, reads.amount(row, cols[role], f"budget.{role}", what))
     if "weight" in cols:
         out.weight = reads.points(row, cols["weight"], "stated.execution_weight", "执行率分值", merged=True)
+    else:
+        out.weight = _weight_in_heading(reads, header)
     if "rate" in cols:
         out.rate = reads.rate(row, cols["rate"], "stated.execution_rate", merged=True)
     if "score" in cols:
         out.score = reads.points(row, cols["score"], "stated.execution_score", "执行率得分", merged=True)
+
+
+#: "预算执行情况（万元）（20分）", "得分（20分*执行率）": the execution weight printed in a heading.
+_HEADING_WEIGHT: Final = re.compile(r"\((\d+(?:\.\d+)?)分[)*×xX]")
+
+
+def _weight_in_heading(reads: Reads, header: Header) -> Decimal | None:
+    """No 分值 column: the weight printed in the budget's title row or the heading above it (T06)."""
+    grid = reads.grid
+    for row in (header.row, header.row - 1):
+        if row < 0:
+            continue
+        for col in grid.row_cols(row):
+            match = _HEADING_WEIGHT.search(squeeze(normalize_text(grid.text(row, col))))
+            if match:
+                return reads.points_text(row, col, match.group(1), "stated.execution_weight", "执行率分值")
+    return None
 
 
 def _read_line(reads: Reads, row: int, kind: tuple[str, str], cols: dict[str, int], out: BudgetRead) -> None:
