@@ -15,7 +15,8 @@ real_tables.yaml). Prints:
 - recall of the labelled arithmetic inconsistencies (kind ``arithmetic``): reported as P0 or P1
   under one of the label's codes; the missed ones are listed;
 - the framework used per table, and three counts: recognised from the headings (按表头识别),
-  fell back to "as printed", and the default framework (no headings to go by); a table counts as having fallen back ("as printed") when the
+  fell back to "as printed", and the default framework (no headings to go by); a table counts as
+  having fallen back ("as printed") when the
   result says so: ``FileResult.framework_fallback`` is true, or the framework id contains
   "printed". Any ``framework_choice`` / ``framework_reason`` text the result carries is shown.
 
