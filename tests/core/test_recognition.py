@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from jixiao.core.checks.scheme import scheme_findings
 from jixiao.core.findings import Severity
-from jixiao.core.framework import Framework, normalize_l1, printed_weight
+from jixiao.core.framework import Framework, heading_name, normalize_l1, printed_weight
 from jixiao.core.model import Evaluation, EvaluationKind, Stated
 from jixiao.core.recognition import choose, headings
 from jixiao.core.scoring import score
@@ -103,7 +103,7 @@ def test_unknown_headings_fall_back_to_as_printed_with_one_p1() -> None:
     choice = _choose(evaluation)
     assert choice.fallback and choice.framework.as_printed
     blocks = [(b.name, b.weight) for b in choice.framework.blocks]
-    assert blocks == [("部门预算管理（80分）", 80), ("履职尽责（20分）", 20)]
+    assert blocks == [("部门预算管理", 80), ("履职尽责", 20)]  # the printed text stays in the reason
     assert choice.unrecognised == ("部门预算管理（80分）", "履职尽责（20分）")
     findings = scheme_findings(choice, evaluation)
     assert [(f.code, f.severity) for f in findings] == [("INDICATOR_L1_UNMATCHED", Severity.P1)]
@@ -167,3 +167,19 @@ def test_variants_are_never_recognised_from_headings() -> None:
     candidates = tuple(f for f in frameworks.values() if EvaluationKind.DEPARTMENT in f.applies_to)
     choice = choose(evaluation, candidates, frameworks["dept-generic-2020"])
     assert choice.framework.id == "dept-generic-2020" and not choice.tie
+
+
+def test_as_printed_blocks_show_the_clean_name_and_keep_the_printed_text_as_evidence() -> None:
+    assert heading_name("产出指标(40分)") == "产出指标"
+    assert heading_name("项目绩效（特性指标70分）") == "项目绩效"
+    assert heading_name("项目决策2分") == "项目决策"
+    assert heading_name("产出指标（履职完成情况）") == "产出指标（履职完成情况）"
+    table = _table(("产出指标(40分)", "数量指标", 40), ("效益指标(30分)", "社会效益指标", 30))
+    choice = _choose(table)
+    assert choice.fallback
+    assert [block.name for block in choice.framework.blocks] == ["产出指标", "效益指标"]
+    assert "产出指标 40（表上印作“产出指标(40分)”）" in choice.reason
+    assert choice.summary == "按自评表所列分值"
+    card = score(table, choice.framework)
+    assert [(block.name, block.score) for block in card.blocks] == [("产出指标", 40), ("效益指标", 30)]
+    assert not card.unmatched  # the rows still find their block by the heading as printed

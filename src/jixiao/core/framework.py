@@ -245,6 +245,14 @@ def normalize_l1(name: str) -> str:
     return text
 
 
+def heading_name(heading: str) -> str:
+    """The heading without the weight printed in it, for display: "产出指标（40分）" → "产出指标",
+    "项目绩效(特性指标70分)" → "项目绩效", "项目决策2分" → "项目决策"; "产出指标（履职完成情况）" stays."""
+    text = _BRACKET_WEIGHT.sub("", heading.strip())
+    text = _TRAILING_WEIGHT.sub("", text).strip()
+    return text or heading.strip()
+
+
 def printed_weight(heading: str) -> Decimal | None:
     """The block weight printed in a heading: "产出指标（50分）" → 50, "项目决策 2分" → 2, else ``None``."""
     text = heading.strip()

@@ -20,6 +20,7 @@ from jixiao.core.framework import (
     Rule,
     RuleKind,
     Slot,
+    heading_name,
     normalize_l1,
     printed_weight,
 )
@@ -59,7 +60,13 @@ class Heading:
 
     @property
     def label(self) -> str:
+        """As printed (the evidence: "产出指标(40分)")."""
         return self.text or UNNAMED_BLOCK
+
+    @property
+    def name(self) -> str:
+        """For display, without the printed weight ("产出指标")."""
+        return heading_name(self.text) if self.text else UNNAMED_BLOCK
 
 
 def headings(evaluation: Evaluation) -> tuple[Heading, ...]:
@@ -127,6 +134,8 @@ class Choice:
     def summary(self) -> str:
         """One line: how the framework was chosen, its title, the tie if any."""
         tie = f"（与{'、'.join(self.tie)}同样吻合）" if self.tie else ""
+        if self.framework.title == self.label:  # 按自评表所列分值
+            return f"{self.label}{tie}"
         return f"{self.label}：{self.framework.title}{tie}"
 
 
@@ -316,7 +325,11 @@ def _differences(framework: Framework, found: tuple[Heading, ...]) -> tuple[str,
 def _printed(evaluation: Evaluation, found: tuple[Heading, ...], default: Framework, *,
              unrecognised: tuple[str, ...], differing: tuple[str, ...], why: str) -> Choice:
     framework = as_printed(evaluation, found, default)
-    shown = "、".join(f"{b.name} {fmt(b.weight)}" for b in framework.blocks)
+    printed = {h.name: h.label for h in found if h.label != h.name}
+    shown = "、".join(
+        f"{b.name} {fmt(b.weight)}" + (f"（表上印作“{printed[b.name]}”）" if b.name in printed else "")
+        for b in framework.blocks
+    )
     reason = f"{why}；按自评表所列分值计分（{shown}，合计 {fmt(framework.total)} 分），并核对其算术"
     return Choice(framework, "as_printed", reason, unrecognised=unrecognised, differing=differing)
 
@@ -344,7 +357,7 @@ def as_printed(evaluation: Evaluation, found: tuple[Heading, ...], default: Fram
     shares = _split(rest, len(unknown))
     for number, heading in enumerate(found, start=1):
         weight = heading.weight if heading.weight is not None else shares.pop(0)
-        name = heading.label
+        name = heading.name
         slot = Slot(id=f"printed_{number}", name=name, weight=weight, match=(heading.text, heading.key))
         blocks.append(Block(id=f"printed_{number}", name=name, weight=weight, slots=(slot,)))
     total = sum((block.weight for block in blocks), ZERO)
