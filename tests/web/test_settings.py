@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from jixiao.web.env import database_from_url, env_bool, env_int, env_list
+from jixiao.web.env import database_from_url, env_bool, env_int, env_list, public_url
 
 
 def test_booleans_accept_the_usual_spellings_and_refuse_the_rest() -> None:
@@ -33,6 +33,17 @@ def test_integers_are_checked_for_type_and_range() -> None:
 def test_lists_are_comma_separated() -> None:
     assert env_list("H", ["a"], {"H": " x.example , y.example,"}) == ["x.example", "y.example"]
     assert env_list("H", ["a"], {}) == ["a"]
+
+
+def test_the_public_url_is_a_scheme_and_host_only() -> None:
+    assert public_url("https://JX.example.gov.cn/") == "https://jx.example.gov.cn"
+    assert public_url("http://10.1.2.3:8080") == "http://10.1.2.3:8080"
+    assert public_url(None) == "" and public_url("") == ""
+    for bad in ("jx.example.gov.cn", "ftp://jx.example.gov.cn", "https://jx.example.gov.cn/jixiao", "https:///x"):
+        with pytest.raises(ImproperlyConfigured, match="JIXIAO_PUBLIC_URL"):
+            public_url(bad)
+    with pytest.raises(ImproperlyConfigured, match="不能带查询参数"):
+        public_url("https://jx.example.gov.cn/?a=1")
 
 
 def test_database_urls(tmp_path: Path) -> None:

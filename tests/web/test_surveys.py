@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +34,7 @@ from tests.web.world import World
 D = Decimal
 
 
-def _post_answers(client: Client, survey: Survey, level: int, **extra: str) -> object:
+def _post_answers(client: Client, survey: Survey, level: int, **extra: str) -> HttpResponse:
     group = survey.groups.first()
     data = {f"q{q.pk}": str(level) for q in survey.questions.all()} | extra
     return client.post(reverse("surveys:answer", kwargs={"slug": group.slug}), data)
@@ -128,14 +129,59 @@ def test_the_same_device_key_cannot_be_counted_twice(world: World) -> None:
     assert Answer.objects.filter(response__survey=survey).count() == len(levels)
 
 
-def test_bulk_submissions_from_one_client_are_throttled(world: World, settings: object) -> None:
-    settings.SURVEY_RESPONSES_PER_CLIENT = 3  # type: ignore[attr-defined]
+def test_an_office_behind_one_address_answers_one_survey_and_other_surveys_are_unaffected(
+    world: World, settings: object
+) -> None:
+    """200 colleagues behind one NAT address (each phone its own cookie) all get through under the
+    default limits; once the per-survey limit is reached, more are refused politely, in Chinese,
+    and another survey from the same address still takes answers."""
     survey = open_survey(world, blueprint="service")
-    statuses = [_post_answers(Client(), survey, 5).status_code for _ in range(5)]  # new cookie each time
-    assert statuses == [302, 302, 302, 429, 429]
-    assert Response.objects.filter(survey=survey).count() == 3
-    other = Client(REMOTE_ADDR="10.0.0.9")
-    assert _post_answers(other, survey, 5).status_code == 302
+    group, levels = survey.groups.first(), {q.pk: 5 for q in survey.questions.all()}
+    office = services.client_key("127.0.0.1")  # the test client's address
+    for phone in range(190):  # through the service (fast), then the last ten through the page
+        services.response_submit(group=group, levels=levels, comment="", device=f"phone-{phone}", client=office)
+    statuses = [_post_answers(Client(), survey, 5).status_code for _ in range(10)]
+    assert statuses == [302] * 10
+    assert Response.objects.filter(survey=survey).count() == 200
+    settings.SURVEY_RESPONSES_PER_CLIENT_PER_SURVEY = 200  # type: ignore[attr-defined]
+    refused = _post_answers(Client(), survey, 5)
+    assert refused.status_code == 429
+    text = refused.content.decode()
+    assert "您所在的网络在 24 小时内已为本次调查提交了 200 份问卷" in text and "邀请码" in text
+    assert Response.objects.filter(survey=survey).count() == 200
+    other = open_survey(world, "draft_b", blueprint="service")
+    assert _post_answers(Client(), other, 4).status_code == 302
+    assert _post_answers(Client(REMOTE_ADDR="10.0.0.9"), survey, 5).status_code == 302
+
+
+def test_one_device_answers_a_survey_once_whatever_it_sends(world: World) -> None:
+    survey = open_survey(world, blueprint="service")
+    phone = Client()
+    statuses: list[int] = []
+    for _ in range(31):
+        response = _post_answers(phone, survey, 5)
+        statuses.append(response.status_code)
+    assert statuses == [302] + [200] * 30
+    assert "您已在本设备上提交过本次问卷，感谢您的参与。" in response.content.decode()
+    assert Response.objects.filter(survey=survey).count() == 1
+
+
+def test_the_site_wide_safety_limit_counts_every_survey(world: World, settings: object) -> None:
+    settings.SURVEY_RESPONSES_PER_CLIENT = 3  # type: ignore[attr-defined]
+    first, second = open_survey(world, blueprint="service"), open_survey(world, "draft_b", blueprint="service")
+    statuses = [_post_answers(Client(), survey, 5).status_code for survey in (first, first, second, second)]
+    assert statuses == [302, 302, 302, 429]
+    refused = _post_answers(Client(), first, 5)
+    assert "您所在的网络在 10 分钟内已提交了 3 份问卷，提交过于频繁，请稍后再试。" in refused.content.decode()
+    assert Response.objects.filter(survey__in=[first, second]).count() == 3
+    assert _post_answers(Client(REMOTE_ADDR="10.0.0.9"), second, 5).status_code == 302
+
+
+def test_the_defaults_let_an_office_through_and_keep_a_far_higher_site_limit() -> None:
+    from django.conf import settings as defaults
+
+    assert defaults.SURVEY_RESPONSES_PER_CLIENT_PER_SURVEY >= 200
+    assert defaults.SURVEY_RESPONSES_PER_CLIENT >= 3 * defaults.SURVEY_RESPONSES_PER_CLIENT_PER_SURVEY
 
 
 def test_closed_and_not_yet_open_surveys_say_so_and_take_nothing(world: World) -> None:
@@ -246,19 +292,39 @@ def test_qr_codes_are_png_and_svg_of_the_public_link(world: World) -> None:
 
 
 @pytest.mark.skipif(shutil.which("zbarimg") is None, reason="需要 zbarimg（Debian 软件包 zbar-tools）来识读二维码")
-def test_the_qr_code_reads_back_as_the_public_link(world: World, tmp_path: Path) -> None:
-    # A scanner (zbar, as phone apps do) must get exactly the answer page's address.
+def test_the_qr_code_reads_back_as_the_public_link_on_the_configured_host(
+    world: World, tmp_path: Path, settings: object
+) -> None:
+    # A scanner (zbar, as phone apps do) must get exactly the answer page on JIXIAO_PUBLIC_URL's
+    # host, whatever address the person printing used.
+    settings.PUBLIC_URL = "https://jx.example.gov.cn"  # type: ignore[attr-defined]
     survey = open_survey(world, blueprint="service")
     group = survey.groups.first()
     client = Client()
     client.force_login(world.prep_a)
     kwargs = {"pk": survey.evaluation_id, "survey_pk": survey.pk, "group_pk": group.pk, "fmt": "png"}
     image = tmp_path / "qr.png"
-    image.write_bytes(client.get(reverse("surveys:qr", kwargs=kwargs)).content)
+    image.write_bytes(client.get(reverse("surveys:qr", kwargs=kwargs), HTTP_HOST="127.0.0.1").content)
     decoded = subprocess.run(
         ["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True, check=True, timeout=30
     ).stdout.strip()
-    assert decoded.startswith("http") and decoded.endswith(reverse("surveys:answer", kwargs={"slug": group.slug}))
+    assert decoded == f"https://jx.example.gov.cn/s/{group.slug}/"
+    poster = client.get(reverse("surveys:poster", kwargs={"pk": survey.evaluation_id, "survey_pk": survey.pk}))
+    text = poster.content.decode()
+    assert f"https://jx.example.gov.cn/s/{group.slug}/" in text and "JIXIAO_PUBLIC_URL" not in text
+
+
+def test_without_a_public_url_the_links_use_the_printers_host_and_say_so(world: World, settings: object) -> None:
+    settings.PUBLIC_URL = ""  # type: ignore[attr-defined]
+    survey = open_survey(world, blueprint="service")
+    group = survey.groups.first()
+    client = Client()
+    client.force_login(world.prep_a)
+    kwargs = {"pk": survey.evaluation_id, "survey_pk": survey.pk}
+    for name in ("surveys:poster", "surveys:detail"):
+        text = client.get(reverse(name, kwargs=kwargs)).content.decode()
+        assert f"http://testserver/s/{group.slug}/" in text
+        assert "尚未设置受访者访问地址（JIXIAO_PUBLIC_URL）" in text and "“http://testserver”" in text
 
 
 def test_the_public_link_is_unguessable_and_a_draft_has_none(world: World) -> None:

@@ -72,6 +72,22 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = 
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def public_url(value: str | None, name: str = "JIXIAO_PUBLIC_URL") -> str:
+    """``scheme://host[:port]`` without a trailing slash, or "" when unset; paths come from the
+    application's own URLs, so a path, query or fragment here is refused."""
+    if not value:
+        return ""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"}:
+        raise ImproperlyConfigured(
+            f"环境变量 {name} 的值“{value}”无效：应为受访者访问本系统的地址，只写协议和域名（可带端口），"
+            "如 https://jx.example.gov.cn"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ImproperlyConfigured(f"环境变量 {name} 的值“{value}”无效：不能带查询参数、片段或用户名")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 # --- DATABASE_URL ----------------------------------------------------------------------
 
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from jixiao.ingest.limits import MiB
-from jixiao.web.env import database_from_url, env_bool, env_int, env_list, env_str
+from jixiao.web.env import database_from_url, env_bool, env_int, env_list, env_str, public_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -210,10 +210,17 @@ TASK_RETRY_SECONDS = env_int("JIXIAO_TASK_RETRY_SECONDS", 5, minimum=0, maximum=
 REPORTS_DIR = INSTANCE_DIR / "reports"
 
 # --- satisfaction surveys (满意度调查) ------------------------------------------------------
-#: Questionnaires one client (address) may send within the window; counted in the database,
-#: so the limit holds across several worker processes.
-SURVEY_RESPONSES_PER_CLIENT = env_int("JIXIAO_SURVEY_RESPONSES_PER_CLIENT", 30, minimum=1)
+# Throttling (docs/surveys.md#防止重复和刷票), counted from the stored questionnaires so that it
+# holds across worker processes. One device answers a survey once (a database constraint).
+#: One address, one survey: enough for a whole office behind one NAT address.
+SURVEY_RESPONSES_PER_CLIENT_PER_SURVEY = env_int("JIXIAO_SURVEY_RESPONSES_PER_CLIENT_PER_SURVEY", 300, minimum=1)
+SURVEY_PER_SURVEY_HOURS = env_int("JIXIAO_SURVEY_PER_SURVEY_HOURS", 24, minimum=1, maximum=24 * 90)
+#: One address, all surveys of the site: a safety limit against floods, far above the one above.
+SURVEY_RESPONSES_PER_CLIENT = env_int("JIXIAO_SURVEY_RESPONSES_PER_CLIENT", 1000, minimum=1)
 SURVEY_THROTTLE_MINUTES = env_int("JIXIAO_SURVEY_THROTTLE_MINUTES", 10, minimum=1, maximum=24 * 60)
+#: Where respondents reach the site (``https://jx.example.gov.cn``): the host in survey links,
+#: QR codes and posters. Unset: the address the person printing used, with a warning.
+PUBLIC_URL = public_url(env_str("JIXIAO_PUBLIC_URL"))
 
 # --- language, time, static files ----------------------------------------------------------
 

@@ -48,6 +48,7 @@ from jixiao.web.surveys.selectors import SurveyFigures, availability, survey_fig
 MAX_GROUPS = 10
 MAX_QUESTIONS = 30
 MAX_INVITATIONS = 2000
+ALREADY_ON_DEVICE = "您已在本设备上提交过本次问卷，感谢您的参与。"
 
 
 class SurveyClosed(ServiceError):
@@ -236,14 +237,20 @@ def client_key(address: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _throttle(client: str, now: datetime) -> None:
-    window = timedelta(minutes=settings.SURVEY_THROTTLE_MINUTES)
-    sent = Response.objects.filter(client=client, submitted_at__gte=now - window).count()
-    if sent >= settings.SURVEY_RESPONSES_PER_CLIENT:
+def _throttle(survey: Survey, client: str, now: datetime) -> None:
+    """Two limits per address (docs/surveys.md#防止重复和刷票): per survey, high enough for a whole
+    office behind one NAT address, and a far higher safety limit over all surveys of the site."""
+    hours = settings.SURVEY_PER_SURVEY_HOURS
+    sent = Response.objects.filter(survey=survey, client=client, submitted_at__gte=now - timedelta(hours=hours)).count()
+    if sent >= settings.SURVEY_RESPONSES_PER_CLIENT_PER_SURVEY:
         raise Throttled(
-            f"您所在的网络在 {settings.SURVEY_THROTTLE_MINUTES} 分钟内已提交了 {sent} 份问卷，请稍后再试。"
-            "如同一单位多人集中填写，请联系调查单位获取邀请码。"
+            f"您所在的网络在 {hours} 小时内已为本次调查提交了 {sent} 份问卷，已达上限，暂不接受更多问卷，"
+            "请稍后再试。如同一单位多人集中填写，请联系调查单位获取邀请码。"
         )
+    minutes = settings.SURVEY_THROTTLE_MINUTES
+    sent = Response.objects.filter(client=client, submitted_at__gte=now - timedelta(minutes=minutes)).count()
+    if sent >= settings.SURVEY_RESPONSES_PER_CLIENT:
+        raise Throttled(f"您所在的网络在 {minutes} 分钟内已提交了 {sent} 份问卷，提交过于频繁，请稍后再试。")
 
 
 @transaction.atomic
@@ -284,7 +291,9 @@ def response_submit(
     elif survey.require_token:
         raise ServiceError("本次调查凭邀请码作答，请使用调查单位发给您的专属链接")
     else:
-        _throttle(client, now)
+        if device and Response.objects.filter(survey=survey, device=device).exists():
+            raise AlreadyAnswered(ALREADY_ON_DEVICE)  # before the throttle: say the true reason
+        _throttle(survey, client, now)
     try:
         with transaction.atomic():
             response = Response(
@@ -302,7 +311,7 @@ def response_submit(
             )
     except IntegrityError:
         raise AlreadyAnswered(
-            "该邀请码已经提交过问卷，感谢您的参与。" if invitation else "您已在本设备上提交过本次问卷，感谢您的参与。"
+            "该邀请码已经提交过问卷，感谢您的参与。" if invitation else ALREADY_ON_DEVICE
         ) from None
     return response
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,7 +34,23 @@ NO_QR = "二维码模块（segno）未安装，暂时无法生成二维码；问
 
 
 def public_url(request: HttpRequest, slug: str) -> str:
-    return request.build_absolute_uri(reverse("surveys:answer", kwargs={"slug": slug}))
+    """The answer page's address as respondents reach it: on ``JIXIAO_PUBLIC_URL``'s host, else
+    (not configured) on the host this request came to, which :func:`host_warning` points out."""
+    path = reverse("surveys:answer", kwargs={"slug": slug})
+    if settings.PUBLIC_URL:
+        return settings.PUBLIC_URL + path
+    return request.build_absolute_uri(path)
+
+
+def host_warning(request: HttpRequest) -> str:
+    """Shown to whoever prints links or posters while ``JIXIAO_PUBLIC_URL`` is not set."""
+    if settings.PUBLIC_URL:
+        return ""
+    host = request.build_absolute_uri("/").rstrip("/")
+    return (
+        f"系统管理员尚未设置受访者访问地址（JIXIAO_PUBLIC_URL），链接和二维码暂用您当前访问本系统的地址"
+        f"“{host}”。如果这是内网或本机地址，受访者扫码将无法打开；请先请管理员设置后再打印或发送。"
+    )
 
 
 @login_required
@@ -92,6 +109,7 @@ def detail(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
         "questions": [{"figure": f, "bars": _bars(f)} for f in figures.questions],
         "rate": rate,
         "links": [(group, public_url(request, group.slug)) for group in survey.groups.all()],
+        "host_warning": host_warning(request),
         "can_edit": Action.EDIT in selectors_may_edit(request, evaluation),
         "can_apply": Action.EDIT in available_actions(request.user, evaluation),
         "availability": selectors.availability(survey),
@@ -264,4 +282,5 @@ def poster(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
         }
         for group in survey.groups.all()
     ]
-    return render(request, "surveys/poster.html", {"evaluation": evaluation, "survey": survey, "posters": posters})
+    context = {"evaluation": evaluation, "survey": survey, "posters": posters, "host_warning": host_warning(request)}
+    return render(request, "surveys/poster.html", context)
