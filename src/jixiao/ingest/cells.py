@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.core.bounds import AMOUNT, MEASURE, RATE, SCORE, Bound
 from jixiao.core.model import AmountUnit
-from jixiao.core.numbers import HUNDRED, fmt, to_decimal
-from jixiao.core.values import BLANK, Measure, normalize_text, parse_measure
+from jixiao.core.numbers import HUNDRED, fmt, round_half_up, to_decimal
+from jixiao.core.values import BLANK, Measure, MeasureKind, normalize_text, parse_measure
 from jixiao.ingest.grid import CellValue, Grid, Unreadable, display
 
 #: What people write in a cell that has nothing to say.
@@ -84,8 +85,7 @@ class Reads:
         if number < 0:
             self.note(row, col, f"{what}不能为负数（读到 {fmt(number)}）；请核对金额")
             return None
-        self.source(path, row, col)
-        return number
+        return self._bounded(number, AMOUNT, row, col, path, what, self.unit.value)
 
     def points(self, row: int, col: int, path: str, what: str, *, merged: bool = False) -> Decimal | None:
         """A weight or a score: "10", "7.5分"; blanks and dashes are ``None`` without a note."""
@@ -108,8 +108,7 @@ class Reads:
         if number < 0:
             self.note(row, col, f"{what}不能为负数（读到 {fmt(number)}）")
             return None
-        self.source(path, row, col)
-        return number
+        return self._bounded(number, SCORE, row, col, path, what)
 
     def rate(self, row: int, col: int, path: str, *, merged: bool = False) -> Decimal | None:
         """An execution rate in percent as printed: "97.80%" → 97.80; a bare 0.1 means 10 %."""
@@ -132,8 +131,7 @@ class Reads:
             self.note(row, col, f"执行率“{text}”没有百分号，按小数理解为 {fmt(shown)}%；"
                       f"如本意是 {text}%，请改写为“{text}%”")
             number = shown
-        self.source(path, row, col)
-        return number
+        return self._bounded(number, RATE, row, col, path, "执行率")
 
     def measure(self, row: int, col: int, path: str) -> Measure:
         value = self.grid.raw(row, col)
@@ -141,9 +139,36 @@ class Reads:
             self.note(row, col, f"无法读取（{value.text}）：{value.reason}")
             return BLANK
         measure = parse_measure(value)
+        if measure.kind is MeasureKind.NUMBER and measure.value is not None:
+            problem = MEASURE.problem(measure.value)
+            if problem:
+                self.note(row, col, f"指标值“{_short(display(value))}”{problem}，未读取")
+                return BLANK
         if not measure.is_blank:
             self.source(path, row, col)
         return measure
+
+    def _bounded(
+        self, number: Decimal, bound: Bound, row: int, col: int, path: str, what: str, unit: str | None = None
+    ) -> Decimal | None:
+        """``number`` if within ``bound`` (docs/file-formats.md#bounds); a figure beyond it is a note and
+        ``None``, one with too many decimals is rounded half up, with a note."""
+        problem = bound.problem(number, unit)
+        if problem is None:
+            self.source(path, row, col)
+            return number
+        rounded = round_half_up(number, bound.places) if abs(number) <= bound.maximum else None
+        if rounded is None or bound.problem(rounded, unit):
+            self.note(row, col, f"{what}“{_short(fmt(number))}”{problem}，未读取")
+            return None
+        self.note(row, col, f"{what} {_short(fmt(number))} 超过 {bound.places} 位小数，已四舍五入为 {fmt(rounded)}")
+        self.source(path, row, col)
+        return rounded
+
+
+def _short(text: str) -> str:
+    """A figure quoted in a note: at most 40 characters (an absurd one is not printed in full)."""
+    return text if len(text) <= 40 else f"{text[:37]}…"
 
 
 def _blank(text: str) -> bool:

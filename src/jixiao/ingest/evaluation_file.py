@@ -14,6 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from jixiao.core.bounds import violations
 from jixiao.core.model import Evaluation, Tier
 from jixiao.core.values import Direction, Measure, parse_measure
 from jixiao.ingest.errors import InputError
@@ -162,7 +163,7 @@ _NON_NEGATIVE_PATHS = ("budget", "unit.assets", "unit.staffing")
 
 
 def check_amounts(evaluation: Evaluation, file: str) -> None:
-    """Refuse negative amounts and weights, and impossible years, naming the field."""
+    """Refuse negative amounts and weights, impossible years and figures out of bounds, naming the field."""
     if evaluation.year is not None and not 1990 <= evaluation.year <= 2100:
         raise InputError(f"年度 {evaluation.year} 不在合理范围（1990–2100）", file=file, location="year")
     for path, value in _walk_numbers(evaluation.budget, "budget"):
@@ -184,6 +185,8 @@ def check_amounts(evaluation: Evaluation, file: str) -> None:
     satisfaction = evaluation.satisfaction.value
     if satisfaction is not None and not Decimal(0) <= satisfaction <= Decimal(100):
         raise InputError("满意度应在 0–100（%）之间", file=file, location="satisfaction.value")
+    for path, message in violations(evaluation):  # docs/file-formats.md#bounds
+        raise InputError(message, file=file, location=path)
 
 
 def _non_negative(value: Decimal | int, path: str, file: str) -> None:

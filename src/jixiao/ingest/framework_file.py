@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.core import metrics
+from jixiao.core.bounds import SCORE
 from jixiao.core.framework import Block, Framework, Rule, RuleKind, normalize_l1
 from jixiao.ingest.errors import InputError
 from jixiao.ingest.evaluation_file import KIND_ALIASES
@@ -128,6 +129,8 @@ def _fail(message: str, file: str, location: str) -> InputError:
 def _check(framework: Framework, file: str) -> None:
     if framework.total <= 0:
         raise _fail("总分应大于 0", file, "total")
+    if problem := SCORE.problem(framework.total):  # docs/file-formats.md#bounds
+        raise _fail(problem, file, "total")
     if not framework.blocks:
         raise _fail("至少需要一个一级指标（blocks）", file, "blocks")
     _check_grades(framework, file)

@@ -240,6 +240,8 @@ class _Canvas:
         return _font(self.family, points)
 
     def text(self, xy: tuple[float, float], text: str, anchor: str, points: float = FONT_PT) -> None:
+        if not all(math.isfinite(v) and abs(v) < _FAR for v in xy):
+            return  # far off the picture (an extreme figure's label): nothing to see, and Pillow would overflow
         self.draw.text(xy, text, fill=0, font=self.font(points), anchor=anchor)
 
     def text_width(self, text: str, points: float = FONT_PT) -> float:
@@ -289,10 +291,21 @@ class _Canvas:
 
 
 def _pixels(x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int] | None:
-    """Inclusive pixel corners of the rectangle from (x0, y0) to (x1, y1) exclusive, or None if empty."""
-    left, right = sorted((round(x0), round(x1)))
-    top, bottom = sorted((round(y0), round(y1)))
+    """Inclusive pixel corners of the rectangle from (x0, y0) to (x1, y1) exclusive, or None if empty.
+
+    Corners far outside the picture (a bar for an extreme figure) are pulled in to ``_FAR``.
+    """
+    left, right = sorted((_near(x0), _near(x1)))
+    top, bottom = sorted((_near(y0), _near(y1)))
     return (left, top, right - 1, bottom - 1) if right > left and bottom > top else None
+
+
+#: Pixels beyond this distance from the origin are never drawn (the picture is far smaller).
+_FAR = 100_000
+
+
+def _near(value: float) -> int:
+    return round(max(-_FAR, min(_FAR, value))) if math.isfinite(value) else (_FAR if value > 0 else -_FAR)
 
 
 def _is_grey(colour: str) -> bool:
