@@ -13,10 +13,8 @@ message a client receives is Chinese; a refused document names the field path
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -27,7 +25,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
 from jixiao.pipeline import number, scorecard_json
-from jixiao.web import outage
+from jixiao.web import jsonbody, outage
 from jixiao.web.accounts.services import api_token_user
 from jixiao.web.evaluations import selectors
 from jixiao.web.evaluations.assessments import assess_document, assess_version
@@ -37,6 +35,7 @@ from jixiao.web.evaluations.errors import DocumentInvalid
 from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
 from jixiao.web.evaluations.presenters import report_response
 from jixiao.web.evaluations.workflow import Action, State
+from jixiao.web.jsonbody import JsonBodyError
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +121,15 @@ def _database_down(request: HttpRequest, error: Exception) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
     return api.create_response(request, {"detail": "请求内容太大，超过 5 MB 上限"}, status=413)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A bug: the traceback goes to the log, the client gets JSON in Chinese (DEBUG on or off)."""
+    log.error("API error on %s %s", request.method, request.path, exc_info=error)
+    return api.create_response(
+        request, {"detail": "服务器内部错误，请求未完成；请稍后再试，如仍出错请联系管理员"}, status=500
+    )
 
 
 #: pydantic's error types in words a Chinese client reads; anything else: "取值不合法".
@@ -412,10 +420,10 @@ def _trial(request: HttpRequest, pk: int) -> Assessment | HttpResponse:
     """
     found = selectors.get_evaluation_for_user(request.user, pk, Action.EDIT)
     try:
-        # Decimals, not floats: 0.1 stays 0.1 on its way to the core.
-        document = json.loads(request.body or b"null", parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError) as error:
-        return _invalid(request, "请求内容不是合法的 JSON", [_field_error("", f"无法解析：{error}")])
+        # Decimals, not floats: 0.1 stays 0.1 on its way to the core; nesting depth limited.
+        document = jsonbody.loads(request.body)
+    except JsonBodyError as error:
+        return _invalid(request, error.message, [_field_error("", error.message)])
     if not isinstance(document, dict):
         return _invalid(request, "请求内容应为一个评价文件（JSON 对象）", [_field_error("", "应为 JSON 对象")])
     try:

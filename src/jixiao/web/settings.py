@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Error answers under /api/ as JSON, also when DEBUG is off (docs/web.md#api-errors).
+    "jixiao.web.apierrors.ApiErrorsMiddleware",
     # Static files from the app itself, with far-future caching and gzip (docs/operations.md#deploy).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

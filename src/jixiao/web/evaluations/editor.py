@@ -20,7 +20,9 @@ from jixiao.core.findings import Finding
 from jixiao.core.model import AmountUnit, SatisfactionSource, Tier
 from jixiao.core.scoring import Scorecard
 from jixiao.core.values import Direction
+from jixiao.web import jsonbody
 from jixiao.web.evaluations.documents import clone, get_path, prune, set_path
+from jixiao.web.jsonbody import JsonBodyError
 
 DIRECTION_CHOICES = (("", "按指标值判断"), *((d.value, d.label) for d in Direction))
 TIER_CHOICES = (("", "—"), *((tier.value, tier.label) for tier in Tier))
@@ -315,8 +317,8 @@ def _rows(post: Mapping[str, Any], table: Table) -> list[dict[str, Any]]:
         extra = post.get(f"{base}.__extra")
         if extra:
             try:
-                kept = json.loads(extra)
-            except ValueError:
+                kept = jsonbody.loads(extra)
+            except JsonBodyError:
                 kept = None
             if isinstance(kept, dict):
                 row.update(kept)

@@ -6,8 +6,6 @@ Mounted under ``/api/targets/`` by :mod:`jixiao.web.api` (same key, same permiss
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +17,8 @@ from jixiao.core.findings import Finding
 from jixiao.core.targets import check_declaration, check_monitoring, lights_for
 from jixiao.core.targets.monitoring import with_targets
 from jixiao.pipeline import number
+from jixiao.web import jsonbody
+from jixiao.web.jsonbody import JsonBodyError
 from jixiao.web.targets import selectors, services
 from jixiao.web.targets.errors import TargetsError
 
@@ -76,9 +76,9 @@ def _findings(findings: tuple[Finding, ...]) -> list[dict[str, str]]:
 
 def _posted(request: HttpRequest) -> dict[str, Any]:
     try:
-        data = json.loads(request.body or b"null", parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
-        raise TargetsError("请求内容不是合法的 JSON") from None
+        data = jsonbody.loads(request.body)  # Decimals, depth limited (jixiao.web.jsonbody)
+    except JsonBodyError as error:
+        raise TargetsError(error.message) from None
     if not isinstance(data, dict):
         raise TargetsError("请求内容应为一个 JSON 对象")
     return data
