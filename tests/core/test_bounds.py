@@ -19,6 +19,7 @@ from jixiao.ingest.errors import InputError
 from jixiao.ingest.evaluation_file import load_evaluation, parse_evaluation
 from jixiao.ingest.framework_file import builtin_framework_sources
 from jixiao.ingest.table import read_table
+from jixiao.ingest.targets_file import parse_declaration, parse_monitoring
 from jixiao.ingest.textfile import load_data
 from jixiao.reports import render
 from jixiao.testing import tablegen
@@ -148,3 +149,23 @@ def test_table_cells_out_of_bounds_are_notes_naming_the_cell(tmp_path: Path) -> 
     assert evaluation.indicators[2].weight == D("10.1235")
     assert any("已四舍五入为 10.1235" in message for message in notes.values())
     assert violations(evaluation) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "path"),
+    [
+        ("declaration.yaml", lambda d: d["funds"].update(request="1e999999"), "funds.request"),
+        ("declaration.yaml", lambda d: d["indicators"][0].update(weight="1e308"), "indicators[0].weight"),
+        ("declaration.yaml", lambda d: d["indicators"][1].update(target=D("1E+308")), "indicators[1].target"),
+        ("monitoring.yaml", lambda d: d["budget"].update(spent="1e-999999"), "budget.spent"),
+        ("monitoring.yaml", lambda d: d["indicators"][0].update(expected=D("-1E+30")), "indicators[0].expected"),
+    ],
+)
+def test_target_declarations_and_monitoring_reports_are_bounded(name: str, change: Any, path: str) -> None:
+    data = load_data(ROOT / "examples/targets" / name)
+    parse = parse_declaration if name.startswith("declaration") else parse_monitoring
+    parse(copy.deepcopy(data))  # the example itself is within bounds
+    change(data)
+    with pytest.raises(InputError) as caught:
+        parse(data)
+    assert caught.value.location == path and caught.value.message.startswith("数值超出允许范围（")

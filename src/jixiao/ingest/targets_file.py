@@ -14,6 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from jixiao.core.bounds import AMOUNT, MEASURE, SCORE, Bound
 from jixiao.core.targets.model import Declaration, LibraryEntry
 from jixiao.core.targets.monitoring import DeviationReason, Likelihood, MonitoringReport
 from jixiao.core.values import Measure, parse_measure
@@ -93,7 +94,27 @@ def parse_declaration(data: Any, file: str = "") -> Declaration:
         value = getattr(declaration.funds, name)
         if value is not None and value < 0:
             raise InputError(f"不能为负数（现为 {value}）", file=file, location=f"funds.{name}")
+    figures: list[tuple[str, Decimal | None, Bound]] = [
+        (f"funds.{name}", getattr(declaration.funds, name), AMOUNT)
+        for name in ("total", "request", "fiscal", "carryover", "other")
+    ]
+    for index, indicator in enumerate(declaration.indicators):
+        base = f"indicators[{index}]"
+        figures += [(f"{base}.weight", indicator.weight, SCORE)]
+        figures += [(f"{base}.{key}", getattr(indicator, key).value, MEASURE) for key in ("target", "last_year")]
+    _within_bounds(figures, file)
     return declaration
+
+
+def _within_bounds(figures: list[tuple[str, Decimal | None, Bound]], file: str) -> None:
+    """Refuse the first figure beyond its bound (docs/file-formats.md#bounds), naming the field.
+
+    Only the size is bounded here: the sign is each field's own rule.
+    """
+    for path, value, bound in figures:
+        problem = bound.problem(abs(value)) if value is not None else None
+        if problem:
+            raise InputError(problem, file=file, location=path)
 
 
 def parse_monitoring(data: Any, file: str = "") -> MonitoringReport:
@@ -118,6 +139,13 @@ def parse_monitoring(data: Any, file: str = "") -> MonitoringReport:
     report = validate(MonitoringReport, out, file)
     if not 1 <= report.month <= 12:
         raise InputError(f"月份应在 1–12 之间（现为 {report.month}）", file=file, location="month")
+    figures: list[tuple[str, Decimal | None, Bound]] = [
+        (f"budget.{name}", getattr(report.budget, name), AMOUNT) for name in ("initial", "added", "reduced", "spent")
+    ]
+    for index, indicator in enumerate(report.indicators):
+        keys = ("target", "to_date", "expected")
+        figures += [(f"indicators[{index}].{key}", getattr(indicator, key).value, MEASURE) for key in keys]
+    _within_bounds(figures, file)
     return report
 
 
