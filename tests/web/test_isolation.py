@@ -220,6 +220,7 @@ MATRIX: dict[str, list[Case]] = {
     "healthz": [Case(none, row(*[200] * 7))],
     "accounts:login": [Case(none, row(200, 302, 302, 302, 302, 302, 302))],
     "accounts:logout": [Case(none, row(302, 302, 302, 302, 302, 302, 302), method="post")],
+    "accounts:password_change": [Case(none, row(L, 200, 200, 200, 200, 200, 200))],
     "evaluations:dashboard": [Case(none, row(L, 200, 200, 200, 302, 302, 302))],
     "evaluations:create": [Case(none, row(L, 200, 200, 200, 403, 403, 403))],
     "evaluations:detail": [

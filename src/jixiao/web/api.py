@@ -1,7 +1,7 @@
 """The JSON API (django-ninja): read evaluations and their versions, score and check them
 (stored, or a document posted for trial without saving), download their reports.
 
-OpenAPI description at ``/api/openapi.json``, interactive docs at ``/api/docs``. Every call
+OpenAPI description at ``/api/openapi.json``, a Chinese documentation page at ``/api/docs``. Every call
 needs ``Authorization: Bearer <key>`` (``python -m jixiao.web api_token USERNAME``); the key
 acts as its user, with the same permissions as the pages: every operation fetches through the
 pages' access helpers (``get_evaluation_for_user`` / ``get_version_for_user``), which answer
@@ -27,6 +27,7 @@ from ninja.security import HttpBearer
 from jixiao.pipeline import number, scorecard_json
 from jixiao.web import jsonbody, outage
 from jixiao.web.accounts.services import api_token_user
+from jixiao.web.apidocs import ChineseDocs
 from jixiao.web.evaluations import selectors
 from jixiao.web.evaluations.assessments import assess_document, assess_version
 from jixiao.web.evaluations.editor import label_for
@@ -59,6 +60,8 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=TokenAuth(),
+    # A Chinese page without scripts instead of Swagger UI's English one (apidocs.py).
+    docs=ChineseDocs(),
 )
 
 

@@ -1,4 +1,4 @@
-"""Writes for accounts: API keys."""
+"""Writes for accounts: API keys, and the audit events of account changes."""
 
 from __future__ import annotations
 
@@ -37,3 +37,13 @@ def api_token_user(key: str) -> Any | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def account_audit(*, by: Any, action: Any, changes: dict[str, Any], note: str = "") -> Any:
+    """An account event (password changed, role granted or revoked) in the audit chain
+    (docs/operations.md#audit-chain): who (``by``), when, and what (``changes``)."""
+    # Imported here: the evaluations app imports this one's models.
+    from jixiao.web.evaluations.models import AuditEvent
+    from jixiao.web.evaluations.services import append_audit
+
+    return append_audit(AuditEvent(evaluation=None, actor=by, action=action, changes=changes, note=note))

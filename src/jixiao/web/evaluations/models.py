@@ -164,6 +164,10 @@ class AuditAction(Labelled):
     APPROVE = "approve", "审核通过"
     PUBLISH = "publish", "公开"
     WITHDRAW = "withdraw", "撤回"
+    # Account events (no evaluation): docs/operations.md#audit-chain
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    ROLE_GRANT = "role_grant", "授予角色"
+    ROLE_REVOKE = "role_revoke", "撤销角色"
 
 
 
@@ -174,7 +178,10 @@ class AuditEvent(models.Model):
     ``services._audit`` writes them, and ``python -m jixiao.web verify_audit`` checks them.
     """
 
-    evaluation = models.ForeignKey(Evaluation, models.CASCADE, related_name="audit_events", verbose_name="自评")
+    #: None for an account event (password change, role granted or revoked).
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, null=True, blank=True, related_name="audit_events", verbose_name="自评"
+    )
     version_number = models.PositiveIntegerField("版本号", null=True, blank=True)
     actor = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="操作人")
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
