@@ -11,7 +11,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
+from jixiao.web.accounts.duties import staff_conflict
 from jixiao.web.accounts.models import ApiToken, Bureau, Membership, Unit
+from jixiao.web.accounts.services import membership_audit
 
 
 @admin.register(Bureau)
@@ -55,6 +57,26 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("unit",)
 
 
+def _audit_saved(request: HttpRequest, membership: Membership, before: Membership | None) -> None:
+    """Audit a saved role: a new one is granted; a changed one is the old revoked and the new granted."""
+    if before is not None:
+        if (before.user_id, before.role, before.unit_id, before.bureau_id) == (
+            membership.user_id,
+            membership.role,
+            membership.unit_id,
+            membership.bureau_id,
+        ):
+            return
+        membership_audit(by=request.user, membership=before, granted=False)
+    membership_audit(by=request.user, membership=membership, granted=True)
+
+
+def _before(membership: Membership) -> Membership | None:
+    if membership.pk is None:
+        return None
+    return Membership.objects.select_related("user", "unit", "bureau").filter(pk=membership.pk).first()
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
@@ -64,6 +86,26 @@ class JixiaoUserAdmin(UserAdmin):
     inlines = (MembershipInline,)
     list_display = (*UserAdmin.list_display, "login_failures")
     actions = ("unlock",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        message = staff_conflict(obj) if obj.is_staff or obj.is_superuser else ""
+        if message:
+            # Separation of duties (accounts/duties.py): a worker never enters 系统管理.
+            obj.is_staff = obj.is_superuser = False
+            self.message_user(request, message + "；已取消其“职员状态”和“超级用户状态”", level="error")
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        befores = {item.pk: _before(item) for item in formset.queryset}
+        instances = formset.save(commit=False)
+        for removed in formset.deleted_objects:
+            membership_audit(by=request.user, membership=befores.get(removed.pk) or removed, granted=False)
+            removed.delete()
+        for item in instances:
+            before = befores.get(item.pk)
+            item.save()
+            _audit_saved(request, item, before)
+        formset.save_m2m()
 
     @admin.display(description="连续登录失败")
     def login_failures(self, user: Any) -> str:
@@ -89,6 +131,21 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role", "bureau")
     search_fields = ("user__username", "unit__name")
     autocomplete_fields = ("unit", "user")
+
+    # Every grant and revocation goes into the audit chain (docs/operations.md#audit-chain).
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        before = _before(obj)
+        super().save_model(request, obj, form, change)
+        _audit_saved(request, obj, before)
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        membership_audit(by=request.user, membership=obj, granted=False)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for membership in queryset.select_related("user", "unit", "bureau"):
+            membership_audit(by=request.user, membership=membership, granted=False)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(ApiToken)

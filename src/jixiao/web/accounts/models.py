@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -113,6 +116,27 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}：{self.get_role_display()}（{self.unit or self.bureau}）"
+
+    def duty_conflict(self) -> str:
+        """Why this role may not be given to this user (separation of duties, accounts/duties.py)."""
+        from jixiao.web.accounts.duties import conflict
+
+        if self.user_id is None or self.role not in {r.value for r in Role}:
+            return ""
+        return conflict(self.user, Role(self.role), unit=self.unit, bureau_id=self.bureau_id, exclude_pk=self.pk)
+
+    def clean(self) -> None:
+        super().clean()
+        message = self.duty_conflict()
+        if message:
+            raise ValidationError(message)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Also here, not only in forms: no script or command grants conflicting roles.
+        message = self.duty_conflict()
+        if message:
+            raise ValidationError(message)
+        super().save(*args, **kwargs)
 
 
 class ApiToken(models.Model):

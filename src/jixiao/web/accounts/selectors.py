@@ -53,7 +53,12 @@ def scope_of(user: Any) -> Scope:
         return cached
     units: defaultdict[int, set[Role]] = defaultdict(set)
     bureaus: defaultdict[int, set[Role]] = defaultdict(set)
-    for role, unit_id, bureau_id in Membership.objects.filter(user=user).values_list("role", "unit_id", "bureau_id"):
+    held = Membership.objects.filter(user=user)
+    if user.is_staff or user.is_superuser:
+        # An administrator account neither fills in nor reviews (accounts/duties.py), whatever
+        # the database says: only its 管理员 role counts.
+        held = held.filter(role=Role.ADMIN)
+    for role, unit_id, bureau_id in held.values_list("role", "unit_id", "bureau_id"):
         if unit_id is not None:
             units[unit_id].add(Role(role))
         if bureau_id is not None:

@@ -47,3 +47,20 @@ def account_audit(*, by: Any, action: Any, changes: dict[str, Any], note: str = 
     from jixiao.web.evaluations.services import append_audit
 
     return append_audit(AuditEvent(evaluation=None, actor=by, action=action, changes=changes, note=note))
+
+
+def membership_changes(membership: Any) -> dict[str, Any]:
+    """What a role event records: the account, the role and where it is held."""
+    return {
+        "账号": membership.user.get_username(),
+        "角色": membership.get_role_display(),
+        "单位" if membership.unit_id else "财政局": str(membership.unit or membership.bureau),
+    }
+
+
+def membership_audit(*, by: Any, membership: Any, granted: bool) -> Any:
+    """A role granted or revoked, in the audit chain (who, when, what)."""
+    from jixiao.web.evaluations.models import AuditAction
+
+    action = AuditAction.ROLE_GRANT if granted else AuditAction.ROLE_REVOKE
+    return account_audit(by=by, action=action, changes=membership_changes(membership))

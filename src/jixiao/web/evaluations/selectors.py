@@ -36,7 +36,13 @@ def available_actions(user: Any, evaluation: Evaluation) -> set[Action]:
     """The actions that make sense now (role and state): which buttons the page shows."""
     roles = roles_for(user, evaluation)
     state = State(evaluation.state)
-    return {action for action in Action if possible(action, state, roles)}
+    found = {action for action in Action if possible(action, state, roles)}
+    if found & {Action.APPROVE, Action.PUBLISH}:
+        from jixiao.web.evaluations.services import authored
+
+        if authored(user, evaluation):  # separation of duties (accounts/duties.py)
+            found -= {Action.APPROVE, Action.PUBLISH}
+    return found
 
 
 def get_evaluation_for_user(user: Any, pk: int, action: Action) -> Evaluation:

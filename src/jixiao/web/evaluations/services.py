@@ -94,6 +94,35 @@ def _require(user: Any, evaluation: Evaluation, action: Action) -> frozenset[Rol
     return roles
 
 
+#: What counts as having edited or signed an evaluation (separation of duties, accounts/duties.py).
+AUTHORING = (
+    AuditAction.CREATE,
+    AuditAction.SAVE,
+    AuditAction.IMPORT,
+    AuditAction.EVIDENCE_ADD,
+    AuditAction.EVIDENCE_REMOVE,
+    AuditAction.SUBMIT,
+    AuditAction.SIGN_OFF,
+)
+#: How a reviewer's draft read from the unit's written report is noted (reviews/services.py): the
+#: unit's own report, which the unit then checks and submits; it does not count as authoring.
+READ_FROM_REPORT = "财政审核人从自评报告"
+
+
+def authored(user: Any, evaluation: Evaluation) -> bool:
+    """Whether ``user`` edited or signed any version of the evaluation (from the audit trail)."""
+    return (
+        AuditEvent.objects.filter(evaluation=evaluation, actor=user, action__in=AUTHORING)
+        .exclude(action=AuditAction.IMPORT, note__startswith=READ_FROM_REPORT)
+        .exists()
+    )
+
+
+def _require_independent(user: Any, evaluation: Evaluation, action: Action) -> None:
+    if authored(user, evaluation):
+        raise PermissionDenied(f"职责分离：您编辑或签批过此自评，不能{action.label}")
+
+
 def _claim(
     evaluation: Evaluation,
     *,
@@ -554,8 +583,9 @@ def evaluation_return(
 def evaluation_approve(
     *, evaluation: Evaluation, by: Any, comment: str = "", expected_lock_version: int | None = None
 ) -> None:
-    """已签批 → 审核通过, by the finance reviewer."""
+    """已签批 → 审核通过, by the finance reviewer (not one who edited or signed it)."""
     _require(by, evaluation, Action.APPROVE)
+    _require_independent(by, evaluation, Action.APPROVE)
     comment = comment.strip()
     _transition(evaluation, by, Action.APPROVE, AuditAction.APPROVE, expected_lock_version, note=comment)
     ReviewComment.objects.create(
@@ -574,6 +604,7 @@ def evaluation_publish(*, evaluation: Evaluation, by: Any, expected_lock_version
     Refused while the document marks values as assumed: its publication copy cannot be made.
     """
     _require(by, evaluation, Action.PUBLISH)
+    _require_independent(by, evaluation, Action.PUBLISH)
     version = EvaluationVersion.objects.get(pk=evaluation.current_version_id)
     core = engine.read_document(version.document)  # validated when it was saved
     if assumed_fields(core):

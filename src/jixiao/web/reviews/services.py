@@ -39,7 +39,7 @@ from jixiao.web.accounts.selectors import bureaus_for_user, scope_of
 from jixiao.web.evaluations import engine
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.models import Evaluation, FrameworkRecord
-from jixiao.web.evaluations.services import evaluation_create_from_report
+from jixiao.web.evaluations.services import READ_FROM_REPORT, evaluation_create_from_report
 from jixiao.web.jobs.models import Job, JobKind
 from jixiao.web.jobs.services import job_enqueue
 from jixiao.web.reviews.models import ReportReading
@@ -375,7 +375,7 @@ def draft_create(reading: ReportReading, unit: Unit, by: Any) -> Evaluation:
     accepted = sum(1 for entry in reading.corrections.values() if entry.get("status") == "accepted")
     evaluation = evaluation_create_from_report(
         unit=unit, framework=framework, document=document, by=by,
-        note=f"财政审核人从自评报告《{reading.filename}》读取生成草稿：确认 {accepted} 项、更正 {corrected} 项",
+        note=f"{READ_FROM_REPORT}《{reading.filename}》读取生成草稿：确认 {accepted} 项、更正 {corrected} 项",
         changes={"corrections": reading.corrections},
     )  # fmt: skip
     reading.evaluation = evaluation
