@@ -6,6 +6,7 @@ import copy
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from jixiao.web.evaluations import services
 from jixiao.web.evaluations.errors import DocumentInvalid, EditConflict
@@ -36,7 +37,7 @@ def test_a_stale_save_is_refused_naming_who_changed_it_and_when(world: World) ->
         )
     message = conflict.value.message
     event = world.fresh("draft_a").audit_events.first()
-    assert "甲负责" in message and f"{event.at.astimezone().strftime('%Y-%m-%d')}" in message and "没有保存" in message
+    assert "甲负责" in message and f"{timezone.localtime(event.at):%Y-%m-%d}" in message and "没有保存" in message
     saved = world.fresh("draft_a").current_version.document
     assert saved["budget"]["executed"] == "30000.00" and saved["budget"]["initial"] != "1.00"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from jixiao.web.evaluations import services
 from jixiao.web.evaluations.errors import ServiceError, TransitionRefused
@@ -58,10 +59,12 @@ def test_a_withdrawn_publication_leaves_the_portal_and_returns_as_a_dated_correc
     services.evaluation_publish(evaluation=world.fresh("published_a"), by=world.reviewer)
     again = world.fresh("published_a")
     assert again.published_at == first and again.corrected_at is not None and again.corrected_at > first
+    # Dates are shown in the site's time zone (Asia/Shanghai), a day ahead of UTC after 16:00 UTC.
+    first, corrected = timezone.localtime(first), timezone.localtime(again.corrected_at)
     page = client.get(detail).content.decode()
-    assert f"{first:%Y年%-m月%-d日}公开，" in page and f"{again.corrected_at:%Y年%-m月%-d日}更正</strong>" in page
+    assert f"{first:%Y年%-m月%-d日}公开，" in page and f"{corrected:%Y年%-m月%-d日}更正</strong>" in page
     listing = client.get(reverse("portal:year", kwargs={"year": again.year})).content.decode()
-    assert f"{again.corrected_at:%Y-%m-%d} 更正" in listing
+    assert f"{corrected:%Y-%m-%d} 更正" in listing
     assert again.current_version.number == 2
 
 

@@ -16,12 +16,43 @@ from django.http import Http404
 from jixiao.web.accounts.models import Role
 from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations import auditchain
-from jixiao.web.evaluations.models import AuditChainHead, AuditEvent, Evaluation, EvaluationVersion, Evidence
+from jixiao.web.evaluations.models import (
+    AuditAction,
+    AuditChainHead,
+    AuditEvent,
+    Evaluation,
+    EvaluationVersion,
+    Evidence,
+)
 from jixiao.web.evaluations.workflow import Action, State, allowed, possible
 
 
 def roles_for(user: Any, evaluation: Evaluation) -> frozenset[Role]:
     return scope_of(user).roles_on(evaluation.unit_id, evaluation.unit.bureau_id)
+
+
+#: What counts as having edited or signed an evaluation (separation of duties, accounts/duties.py).
+AUTHORING = (
+    AuditAction.CREATE,
+    AuditAction.SAVE,
+    AuditAction.IMPORT,
+    AuditAction.EVIDENCE_ADD,
+    AuditAction.EVIDENCE_REMOVE,
+    AuditAction.SUBMIT,
+    AuditAction.SIGN_OFF,
+)
+#: How a reviewer's draft read from the unit's written report is noted (reviews/services.py): the
+#: unit's own report, which the unit then checks and submits; it does not count as authoring.
+READ_FROM_REPORT = "财政审核人从自评报告"
+
+
+def authored(user: Any, evaluation: Evaluation) -> bool:
+    """Whether ``user`` edited or signed any version of the evaluation (from the audit trail)."""
+    return (
+        AuditEvent.objects.filter(evaluation=evaluation, actor=user, action__in=AUTHORING)
+        .exclude(action=AuditAction.IMPORT, note__startswith=READ_FROM_REPORT)
+        .exists()
+    )
 
 
 def may(user: Any, evaluation: Evaluation, action: Action) -> bool:
@@ -37,11 +68,9 @@ def available_actions(user: Any, evaluation: Evaluation) -> set[Action]:
     roles = roles_for(user, evaluation)
     state = State(evaluation.state)
     found = {action for action in Action if possible(action, state, roles)}
-    if found & {Action.APPROVE, Action.PUBLISH}:
-        from jixiao.web.evaluations.services import authored
-
-        if authored(user, evaluation):  # separation of duties (accounts/duties.py)
-            found -= {Action.APPROVE, Action.PUBLISH}
+    # Separation of duties (accounts/duties.py): no approving or publishing what one authored.
+    if found & {Action.APPROVE, Action.PUBLISH} and authored(user, evaluation):
+        found -= {Action.APPROVE, Action.PUBLISH}
     return found
 
 

@@ -47,6 +47,7 @@ from jixiao.web.evaluations.models import (
     Evidence,
     FrameworkRecord,
 )
+from jixiao.web.evaluations.selectors import authored
 from jixiao.web.evaluations.workflow import EDITABLE, RETURN_ROLE, TRANSITIONS, Action, State, allowed
 from jixiao.web.jobs.services import render_after_freeze
 from jixiao.web.results.services import copy_tallies, tally_findings
@@ -92,30 +93,6 @@ def _require(user: Any, evaluation: Evaluation, action: Action) -> frozenset[Rol
     if not allowed(action, roles):
         raise PermissionDenied(f"您的角色不能{action.label}此自评")
     return roles
-
-
-#: What counts as having edited or signed an evaluation (separation of duties, accounts/duties.py).
-AUTHORING = (
-    AuditAction.CREATE,
-    AuditAction.SAVE,
-    AuditAction.IMPORT,
-    AuditAction.EVIDENCE_ADD,
-    AuditAction.EVIDENCE_REMOVE,
-    AuditAction.SUBMIT,
-    AuditAction.SIGN_OFF,
-)
-#: How a reviewer's draft read from the unit's written report is noted (reviews/services.py): the
-#: unit's own report, which the unit then checks and submits; it does not count as authoring.
-READ_FROM_REPORT = "财政审核人从自评报告"
-
-
-def authored(user: Any, evaluation: Evaluation) -> bool:
-    """Whether ``user`` edited or signed any version of the evaluation (from the audit trail)."""
-    return (
-        AuditEvent.objects.filter(evaluation=evaluation, actor=user, action__in=AUTHORING)
-        .exclude(action=AuditAction.IMPORT, note__startswith=READ_FROM_REPORT)
-        .exists()
-    )
 
 
 def _require_independent(user: Any, evaluation: Evaluation, action: Action) -> None:

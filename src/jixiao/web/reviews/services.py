@@ -39,7 +39,8 @@ from jixiao.web.accounts.selectors import bureaus_for_user, scope_of
 from jixiao.web.evaluations import engine
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.models import Evaluation, FrameworkRecord
-from jixiao.web.evaluations.services import READ_FROM_REPORT, evaluation_create_from_report
+from jixiao.web.evaluations.selectors import READ_FROM_REPORT
+from jixiao.web.evaluations.services import evaluation_create_from_report
 from jixiao.web.jobs.models import Job, JobKind
 from jixiao.web.jobs.services import job_enqueue
 from jixiao.web.reviews.models import ReportReading
