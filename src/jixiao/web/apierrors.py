@@ -52,7 +52,7 @@ class ApiErrorsMiddleware:
             return response
         body = json.dumps({"detail": detail_for(request, response)}, ensure_ascii=False).encode("utf-8")
         replaced = HttpResponse(body, status=response.status_code, content_type=JSON)
-        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+        for header in ("Allow", "Retry-After", "WWW-Authenticate", "Cache-Control"):
             if header in response:
                 replaced[header] = response[header]
         return replaced
