@@ -20,7 +20,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
@@ -28,6 +28,17 @@ from jixiao.pipeline import number, scorecard_json
 from jixiao.web import jsonbody, outage
 from jixiao.web.accounts.services import api_token_user
 from jixiao.web.apidocs import ChineseDocs
+from jixiao.web.apischemas import (
+    LISTED,
+    ONE,
+    REPORT_FILE,
+    TRIAL,
+    DocumentedApi,
+    ErrorOut,
+    EvaluationDocumentIn,
+    PendingOut,
+    request_body,
+)
 from jixiao.web.evaluations import selectors
 from jixiao.web.evaluations.assessments import assess_document, assess_version
 from jixiao.web.evaluations.editor import label_for
@@ -49,7 +60,7 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+api = DocumentedApi(
     title="jixiao 预算绩效自评接口",
     version="1",
     description=(
@@ -63,29 +74,6 @@ api = NinjaAPI(
     # A Chinese page without scripts instead of Swagger UI's English one (apidocs.py).
     docs=ChineseDocs(),
 )
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class PendingOut(Schema):
-    """A PDF not stored yet (docs/operations.md#stored-pdf): ``state`` queued/running, the text, and progress."""
-
-    state: str
-    detail: str
-    percent: int
-
-
-class FieldErrorOut(Schema):
-    path: str  # the field path in the document (``indicators[3].weight``); "" for the whole document
-    field: str  # the same field as the editor names it (绩效指标第 4 行 · 分值)
-    message: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[FieldErrorOut]
 
 
 def _invalid(request: HttpRequest, detail: str, errors: list[dict[str, str]]) -> HttpResponse:
@@ -317,21 +305,18 @@ def _current(request: HttpRequest, pk: int) -> tuple[Evaluation, EvaluationVersi
     return found, found.current_version
 
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 #: A document for trial scoring: the evaluation file format (what document.json downloads).
-DOCUMENT_BODY = {
-    "requestBody": {
-        "required": True,
-        "description": "评价文件（JSON，与网页“数据文件（JSON）”及 `jixiao score` 读取的格式相同）",
-        "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
-    }
-}
+DOCUMENT_BODY = request_body(
+    EvaluationDocumentIn, "评价文件（JSON，与网页“数据文件（JSON）”及 `jixiao score` 读取的格式相同）"
+)
 
 
 # --- evaluations and versions ------------------------------------------------------------------------
 
 
-@api.get("/evaluations", response=list[EvaluationOut], url_name="evaluations", summary="可查看的自评列表")
+@api.get(
+    "/evaluations", response={200: list[EvaluationOut]} | LISTED, url_name="evaluations", summary="可查看的自评列表"
+)
 def evaluations(request: HttpRequest, year: int | None = None, state: State | None = None) -> list[dict[str, Any]]:
     found = selectors.evaluations_visible_to(request.user)
     if year is not None:
@@ -343,7 +328,7 @@ def evaluations(request: HttpRequest, year: int | None = None, state: State | No
 
 @api.get(
     "/evaluations/{pk}",
-    response={200: EvaluationDetailOut} | ERRORS,
+    response={200: EvaluationDetailOut} | ONE,
     url_name="evaluation",
     summary="一份自评及其当前版本的内容",
 )
@@ -359,7 +344,7 @@ def evaluation(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @api.get(
     "/evaluations/{pk}/versions",
-    response={200: list[VersionOut]} | ERRORS,
+    response={200: list[VersionOut]} | ONE,
     url_name="versions",
     summary="一份自评的全部版本（新版本在前）",
 )
@@ -370,7 +355,7 @@ def versions(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 
 @api.get(
     "/evaluations/{pk}/versions/{number}",
-    response={200: VersionDetailOut} | ERRORS,
+    response={200: VersionDetailOut} | ONE,
     url_name="version",
     summary="某一版本及其内容（已提交的版本永不改变）",
 )
@@ -382,19 +367,19 @@ def version(request: HttpRequest, pk: int, number: int) -> dict[str, Any]:
 # --- score and check: the current version, any version -------------------------------------------------
 
 
-@api.get("/evaluations/{pk}/score", response={200: ScoreOut} | ERRORS, url_name="score", summary="当前版本的评分")
+@api.get("/evaluations/{pk}/score", response={200: ScoreOut} | ONE, url_name="score", summary="当前版本的评分")
 def score(request: HttpRequest, pk: int) -> dict[str, Any]:
     return scorecard_json(_assessed(*_current(request, pk)).scorecard)
 
 
-@api.get("/evaluations/{pk}/check", response={200: CheckOut} | ERRORS, url_name="check", summary="当前版本的审核问题")
+@api.get("/evaluations/{pk}/check", response={200: CheckOut} | ONE, url_name="check", summary="当前版本的审核问题")
 def check(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _check(_assessed(*_current(request, pk)))
 
 
 @api.get(
     "/evaluations/{pk}/versions/{number}/score",
-    response={200: ScoreOut} | ERRORS,
+    response={200: ScoreOut} | ONE,
     url_name="version_score",
     summary="某一版本的评分（每项的得分与计分说明）",
 )
@@ -404,7 +389,7 @@ def version_score(request: HttpRequest, pk: int, number: int) -> dict[str, Any]:
 
 @api.get(
     "/evaluations/{pk}/versions/{number}/check",
-    response={200: CheckOut} | ERRORS,
+    response={200: CheckOut} | ONE,
     url_name="version_check",
     summary="某一版本的审核问题",
 )
@@ -436,12 +421,9 @@ def _trial(request: HttpRequest, pk: int) -> Assessment | HttpResponse:
     return assessment
 
 
-TRIAL_RESPONSES: dict[int, Any] = ERRORS | {413: ErrorOut, 422: InvalidOut}
-
-
 @api.post(
     "/evaluations/{pk}/score",
-    response={200: ScoreOut} | TRIAL_RESPONSES,
+    response={200: ScoreOut} | TRIAL,
     url_name="score_document",
     summary="试算：按本自评的评分标准为提交的评价文件评分（不保存）",
     openapi_extra=DOCUMENT_BODY,
@@ -453,7 +435,7 @@ def score_document(request: HttpRequest, pk: int) -> Any:
 
 @api.post(
     "/evaluations/{pk}/check",
-    response={200: CheckOut} | TRIAL_RESPONSES,
+    response={200: CheckOut} | TRIAL,
     url_name="check_document",
     summary="试算：审核提交的评价文件（不保存）",
     openapi_extra=DOCUMENT_BODY,
@@ -468,7 +450,8 @@ def check_document(request: HttpRequest, pk: int) -> Any:
 
 @api.get(
     "/evaluations/{pk}/versions/{number}/report.{fmt}",
-    response={202: PendingOut, 404: ErrorOut, 403: ErrorOut, 401: ErrorOut, 503: ErrorOut},
+    response={200: None, 202: PendingOut} | ONE | {409: ErrorOut, 503: PendingOut | ErrorOut},
+    openapi_extra=REPORT_FILE,
     url_name="report",
     summary="下载某一版本的报告（docx、pdf、html）或自评表（xlsx）",
     description="`review_copy=true`：审核版报告，附审核问题（与网页“审核版报告”相同）。公开版不含审核问题。"

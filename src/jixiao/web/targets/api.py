@@ -18,15 +18,20 @@ from jixiao.core.targets import check_declaration, check_monitoring, lights_for
 from jixiao.core.targets.monitoring import with_targets
 from jixiao.pipeline import number
 from jixiao.web import jsonbody
+from jixiao.web.apischemas import (
+    LISTED,
+    ONE,
+    TRIAL,
+    DeclarationDocumentIn,
+    MonitoringDocumentIn,
+    RefusedOut,
+    request_body,
+)
 from jixiao.web.jsonbody import JsonBodyError
 from jixiao.web.targets import selectors, services
 from jixiao.web.targets.errors import TargetsError
 
 router = Router(tags=["绩效目标与运行监控"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class FindingOut(Schema):
@@ -59,7 +64,9 @@ class TrialOut(Schema):
     lights: dict[str, str | None] | None = None
 
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+#: A declaration by number, or a trial check whose content the core refuses (422: its message).
+ERRORS: dict[int, Any] = ONE | {422: RefusedOut}
+TRIAL_ERRORS: dict[int, Any] = TRIAL | {422: RefusedOut}
 
 
 def _summary(found: Any) -> dict[str, Any]:
@@ -85,7 +92,10 @@ def _posted(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get(
-    "/declarations", response=list[DeclarationOut], url_name="target_declarations", summary="可查看的绩效目标申报"
+    "/declarations",
+    response={200: list[DeclarationOut]} | LISTED,
+    url_name="target_declarations",
+    summary="可查看的绩效目标申报",
 )
 def declarations(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
     query = selectors.declarations_for_user(request.user)
@@ -103,8 +113,9 @@ def declaration(request: HttpRequest, pk: int) -> dict[str, Any]:
     return {**_summary(found), "document": found.document, "findings": _findings(findings)}
 
 
-@router.post("/declarations/{pk}/check", response={200: TrialOut} | ERRORS, url_name="target_check_declaration",
-             summary="试算：按本局指标库审核提交的申报内容（不保存）")  # fmt: skip
+@router.post("/declarations/{pk}/check", response={200: TrialOut} | TRIAL_ERRORS, url_name="target_check_declaration",
+             summary="试算：按本局指标库审核提交的申报内容（不保存）",
+             openapi_extra=request_body(DeclarationDocumentIn, "申报内容（JSON，申报文件格式）"))  # fmt: skip
 def check_declaration_document(request: HttpRequest, pk: int) -> Any:
     found = selectors.get_declaration(request.user, pk)
     if not services.roles_on(request.user, found.unit) & services.UNIT_EDITORS:
@@ -116,8 +127,9 @@ def check_declaration_document(request: HttpRequest, pk: int) -> Any:
     return {"findings": _findings(findings)}
 
 
-@router.post("/monitoring/{pk}/check", response={200: TrialOut} | ERRORS, url_name="target_check_monitoring",
-             summary="试算：按批复的目标和本局亮灯规则审核提交的监控填报（不保存）")  # fmt: skip
+@router.post("/monitoring/{pk}/check", response={200: TrialOut} | TRIAL_ERRORS, url_name="target_check_monitoring",
+             summary="试算：按批复的目标和本局亮灯规则审核提交的监控填报（不保存）",
+             openapi_extra=request_body(MonitoringDocumentIn, "监控填报（JSON，监控文件格式）"))  # fmt: skip
 def check_monitoring_document(request: HttpRequest, pk: int) -> Any:
     found = selectors.get_report(request.user, pk)
     if not services.roles_on(request.user, found.unit) & services.UNIT_EDITORS:

@@ -1,0 +1,117 @@
+"""The API's contract: every answer an operation can give is declared in its OpenAPI description,
+and the bodies a trial posts are described by a schema that real documents fit
+(docs/web.md#api-contract).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from django.test import Client
+from pydantic import BaseModel
+
+from jixiao.core.model import Evaluation as CoreEvaluation
+from jixiao.core.targets.model import Declaration
+from jixiao.core.targets.monitoring import MonitoringReport
+from jixiao.web.apischemas import DeclarationDocumentIn, EvaluationDocumentIn, MonitoringDocumentIn
+from jixiao.web.evaluations.downloads import FORMATS
+from tests.web.world import World
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def description() -> dict[str, Any]:
+    return Client().get("/api/openapi.json").json()
+
+
+def _operations(description: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(path, method, spec) for path, methods in description["paths"].items() for method, spec in methods.items()]
+
+
+def test_every_operation_declares_every_answer_it_can_give(description: dict[str, Any]) -> None:
+    operations = _operations(description)
+    assert len(operations) == 15
+    for path, method, spec in operations:
+        answers = set(spec["responses"])
+        where = f"{method.upper()} {path}"
+        # a key, a bug, the database: any operation; a parameter of the wrong type: any with parameters
+        assert {"401", "500", "503", "422"} <= answers, where
+        if "{pk}" in path:
+            assert {"403", "404"} <= answers, where
+        if method == "post":  # trials: a body over 5 MB; the body's schema is a named one, not a free-form object
+            assert "413" in answers, where
+            [body] = spec["requestBody"]["content"].values()
+            name = body["schema"]["$ref"].rsplit("/", 1)[-1]
+            declared = description["components"]["schemas"][name]
+            assert declared["additionalProperties"] is False and declared["properties"], where
+        for status, answer in spec["responses"].items():
+            if status != "200" or "report" not in path:
+                assert list(answer["content"]) == ["application/json"], f"{where} {status}"
+    trial = description["paths"]["/api/evaluations/{pk}/score"]["post"]["requestBody"]["content"]["application/json"]
+    assert trial["schema"]["$ref"].endswith("/EvaluationDocumentIn")
+    document = description["components"]["schemas"]["EvaluationDocumentIn"]
+    assert set(document["required"]) == {"kind", "year", "unit"}
+    assert document["properties"]["year"]["type"] == "integer" and "$ref" in document["properties"]["unit"]
+
+
+def test_report_downloads_declare_their_file_types_and_refusals(description: dict[str, Any]) -> None:
+    report = description["paths"]["/api/evaluations/{pk}/versions/{number}/report.{fmt}"]["get"]
+    served = {fmt.content_type.split(";")[0] for fmt in FORMATS.values()}
+    assert set(report["responses"]["200"]["content"]) == served
+    assert {"202", "409", "422", "503"} <= set(report["responses"])
+    pending = description["components"]["schemas"]["PendingOut"]
+    assert {"state", "percent"} <= set(pending["required"])
+
+
+def _keys(model: type[BaseModel]) -> set[str]:
+    return {field.alias or name for name, field in model.model_fields.items()}
+
+
+@pytest.mark.parametrize(
+    ("model", "core", "ignored"),
+    [
+        (EvaluationDocumentIn, CoreEvaluation, {"schema"}),
+        (DeclarationDocumentIn, Declaration, {"schema", "library"}),
+        (MonitoringDocumentIn, MonitoringReport, {"schema", "declaration", "rules"}),
+    ],
+)
+def test_the_declared_top_level_is_the_cores(model: type[BaseModel], core: type, ignored: set[str]) -> None:
+    """The keys the schema allows are exactly those the core reads (and the tags it drops)."""
+    assert _keys(model) == {field.name for field in dataclasses.fields(core)} | ignored
+
+
+@pytest.mark.parametrize(
+    ("model", "example"),
+    [
+        (EvaluationDocumentIn, "donghu-2021.yaml"),
+        (DeclarationDocumentIn, "targets/declaration.yaml"),
+        (DeclarationDocumentIn, "targets/declaration-flawed.yaml"),
+        (MonitoringDocumentIn, "targets/monitoring.yaml"),
+    ],
+)
+def test_the_example_files_fit_the_declared_schema(model: type[BaseModel], example: str) -> None:
+    model.model_validate(yaml.safe_load((EXAMPLES / example).read_text(encoding="utf-8")))
+
+
+def test_what_the_api_serves_fits_what_a_trial_posts(world: World) -> None:
+    """A document read from the API can be posted back as it is: the declared body accepts it."""
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens['prep_a']}")
+    document = client.get(f"/api/evaluations/{world.evaluations['draft_a'].pk}").json()["document"]
+    EvaluationDocumentIn.model_validate(document)
+    with pytest.raises(ValueError, match="adjustd"):  # the declaration refuses what the core refuses
+        EvaluationDocumentIn.model_validate(document | {"adjustd": 1})
+
+
+def test_an_undeclared_top_level_key_is_refused_in_chinese(world: World) -> None:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens['prep_a']}")
+    pk = world.evaluations["draft_a"].pk
+    document = client.get(f"/api/evaluations/{pk}").json()["document"]
+    response = client.post(f"/api/evaluations/{pk}/score", document | {"adjustd": 1}, content_type="application/json")
+    assert response.status_code == 422
+    assert re.search(r"[\u4e00-\u9fff]", response.json()["detail"]) and response.json()["errors"][0]["path"]
