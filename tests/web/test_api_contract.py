@@ -16,10 +16,20 @@ from django.test import Client
 from pydantic import BaseModel
 
 from jixiao.core.model import Evaluation as CoreEvaluation
-from jixiao.core.targets.model import Declaration
+from jixiao.core.model import EvaluationKind
+from jixiao.core.targets.model import Declaration, DeclarationKind
 from jixiao.core.targets.monitoring import MonitoringReport
-from jixiao.web.apischemas import DeclarationDocumentIn, EvaluationDocumentIn, MonitoringDocumentIn
+from jixiao.ingest import evaluation_file, targets_file
+from jixiao.web.apischemas import (
+    DECLARATION_EXAMPLE,
+    EVALUATION_EXAMPLE,
+    MONITORING_EXAMPLE,
+    DeclarationDocumentIn,
+    EvaluationDocumentIn,
+    MonitoringDocumentIn,
+)
 from jixiao.web.evaluations.downloads import FORMATS
+from tests.web import targets_world
 from tests.web.world import World
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -84,6 +94,30 @@ def _keys(model: type[BaseModel]) -> set[str]:
 def test_the_declared_top_level_is_the_cores(model: type[BaseModel], core: type, ignored: set[str]) -> None:
     """The keys the schema allows are exactly those the core reads (and the tags it drops)."""
     assert _keys(model) == {field.name for field in dataclasses.fields(core)} | ignored
+
+
+def test_the_declared_kinds_are_those_the_core_reads(description: dict[str, Any]) -> None:
+    schemas = description["components"]["schemas"]
+    evaluation = set(schemas["EvaluationDocumentIn"]["properties"]["kind"]["enum"])
+    assert evaluation == {kind.value for kind in EvaluationKind} | set(evaluation_file.KIND_ALIASES)
+    declaration = set(schemas["DeclarationDocumentIn"]["properties"]["kind"]["enum"])
+    assert declaration == {kind.value for kind in DeclarationKind} | set(targets_file.KIND_ALIASES)
+
+
+def test_the_described_examples_are_accepted(world: World) -> None:
+    """The description's example bodies score and check: a client copying them gets 200, not 422."""
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens['prep_a']}")
+    draft = world.evaluations["draft_a"].pk
+    declaration = targets_world.declaration(world, "draft").pk
+    report = targets_world.report_of(world).pk
+    for url, body in (
+        (f"/api/evaluations/{draft}/score", EVALUATION_EXAMPLE),
+        (f"/api/evaluations/{draft}/check", EVALUATION_EXAMPLE),
+        (f"/api/targets/declarations/{declaration}/check", DECLARATION_EXAMPLE),
+        (f"/api/targets/monitoring/{report}/check", MONITORING_EXAMPLE),
+    ):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 200, (url, response.json())
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ The views (``api.py``, ``targets/api.py``) answer through these declarations; th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from ninja import NinjaAPI, Schema
 from pydantic import BaseModel, ConfigDict, Field
@@ -106,6 +106,16 @@ class UnitProfileIn(BaseModel):
 _FIGURE = "数字或写成文本的数字"
 
 
+#: ``kind`` of an evaluation file: the code or one of its Chinese names (jixiao.ingest.evaluation_file).
+EvaluationKindIn = Literal["department", "project", "部门整体", "部门整体支出", "部门", "项目", "项目支出"]
+#: ``kind`` of a declaration (jixiao.ingest.targets_file).
+DeclarationKindIn = Literal["project", "department", "项目", "项目支出", "部门整体", "部门整体支出"]
+#: The smallest evaluation file the core accepts, as the description's example.
+EVALUATION_EXAMPLE: dict[str, Any] = {"kind": "department", "year": 2021, "unit": {"name": "示例单位"}}
+DECLARATION_EXAMPLE: dict[str, Any] = {"kind": "project", "year": 2025, "unit": "示例单位", "project": "示例项目"}
+MONITORING_EXAMPLE: dict[str, Any] = {"budget": {"initial": "100", "spent": "40"}}
+
+
 class EvaluationDocumentIn(BaseModel):
     """The evaluation file (评价文件, docs/file-formats.md): what a trial posts and document.json holds.
 
@@ -114,9 +124,11 @@ class EvaluationDocumentIn(BaseModel):
     level are described loosely here; the core checks them and a refusal is a 422 naming the field.
     """
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, json_schema_extra={"examples": [EVALUATION_EXAMPLE]}
+    )
     schema_tag: str = Field("", alias="schema", description="版本标记（jixiao/evaluation@1），读入时忽略")
-    kind: str = Field(description="评价类型：department（部门整体支出）或 project（项目支出），也可写中文")
+    kind: EvaluationKindIn = Field(description="评价类型：department（部门整体支出）或 project（项目支出），也可写中文")
     year: int = Field(ge=1990, le=2100, description="评价年度")
     unit: UnitProfileIn
     framework: str | None = Field(None, description="评分标准编号")
@@ -138,10 +150,12 @@ class EvaluationDocumentIn(BaseModel):
 class DeclarationDocumentIn(BaseModel):
     """A performance target declaration (绩效目标申报, docs/targets.md#files), top level as the core reads it."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, json_schema_extra={"examples": [DECLARATION_EXAMPLE]}
+    )
     schema_tag: str = Field("", alias="schema", description="版本标记（jixiao/declaration@1）")
     library: str = Field("", description="指标库文件路径（命令行用；接口按本局指标库审核，忽略此项）")
-    kind: str = Field(description="申报类型：项目 或 部门整体")
+    kind: DeclarationKindIn = Field(description="申报类型：project（项目支出）或 department（部门整体），也可写中文")
     year: int = Field(ge=1990, le=2100, description="年度")
     unit: str = Field(description="申报单位")
     project: str = Field("", description="项目名称（部门整体为空）")
@@ -163,7 +177,9 @@ class DeclarationDocumentIn(BaseModel):
 class MonitoringDocumentIn(BaseModel):
     """A monitoring report (运行监控填报, docs/targets.md#files); year, month and unit come from the round."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, json_schema_extra={"examples": [MONITORING_EXAMPLE]}
+    )
     schema_tag: str = Field("", alias="schema", description="版本标记（jixiao/monitoring@1）")
     declaration: Any = Field(None, description="命令行用；接口按批复的申报核对，忽略此项")
     rules: Any = Field(None, description="命令行用；接口按本局亮灯规则，忽略此项")

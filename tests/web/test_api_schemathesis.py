@@ -1,0 +1,90 @@
+"""Schemathesis against the API, in process: for every operation in /api/openapi.json, generated
+requests (valid and invalid parameters and bodies) are sent through Django's WSGI application with
+a real key, and every answer must be declared (status, media type, body schema) and not a server
+error (docs/web.md#api-contract).
+
+Bounded: 25 examples per operation, derandomized (the same requests on every run), no deadline.
+Generated numbers for ``pk`` and ``number`` are mapped onto the test data's evaluations,
+declarations and versions (and one that does not exist), so that most requests reach real data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from jixiao.web.wsgi import application
+from tests.web import targets_world
+from tests.web.world import World
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+#: A number no test object has: the operation answers 404.
+MISSING = 987_654_321
+
+#: Loaded when the module is collected (the description needs no database), one test per operation.
+#: Not ``schemathesis.pytest.from_fixture``: its lazy loading reads a pytest attribute pytest 9 no longer has.
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application, headers={"Host": "testserver"})
+
+
+@pytest.fixture
+def wsgi_requests(settings: Any) -> Iterator[None]:
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]  # schemathesis's WSGI host
+    # As Django's test client does: a request must not close the connection holding the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def known(world: World, wsgi_requests: None) -> dict[str, Any]:
+    """The ids a generated number is mapped onto, by path, and the key of the unit's preparer."""
+    draft = targets_world.declaration(world, "draft")
+    report = targets_world.report_of(world)
+    evaluations = [world.evaluations[key].pk for key in ("draft_a", "submitted_a", "published_a", "p0_a", "draft_b")]
+    return {
+        "headers": {"Authorization": f"Bearer {world.tokens['prep_a']}"},
+        "evaluations": [*evaluations, MISSING],
+        "declarations": [draft.pk, report.declaration_id, MISSING],
+        "monitoring": [report.pk, MISSING],
+        "numbers": [1, 2, MISSING],
+    }
+
+
+def _onto(value: Any, choices: list[int]) -> Any:
+    """An integer (or its digits) becomes one of ``choices``, chosen by its value; anything else is left
+    as generated (a negative test's ``true``, ``0.5`` or ``AAA`` must still be answered 422)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return choices[value % len(choices)]
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return str(choices[int(value) % len(choices)])
+    return value
+
+
+@schema.parametrize()
+@settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_answer_is_declared(case: Any, known: dict[str, Any]) -> None:
+    parameters = case.path_parameters or {}
+    if "pk" in parameters:
+        kind = "evaluations"
+        if case.path.startswith("/api/targets/"):
+            kind = "monitoring" if "/monitoring/" in case.path else "declarations"
+        parameters["pk"] = _onto(parameters["pk"], known[kind])
+    if "number" in parameters:
+        parameters["number"] = _onto(parameters["number"], known["numbers"])
+    case.call_and_validate(headers=known["headers"], checks=CHECKS)
