@@ -67,8 +67,13 @@ def _type(schema: dict[str, Any]) -> str:
     if schema.get("format") == "date-time":
         text = "时间（ISO 8601）"
     if "enum" in schema:
-        text += "：" + "、".join(str(value) for value in schema["enum"])
+        text += "：" + "、".join(f"`{value}`" for value in schema["enum"])  # codes, shown as code by _shown
     return text
+
+
+def _shown(schema: dict[str, Any]) -> SafeString:
+    """A schema's type for the page: escaped, its enumerated values (codes such as ``draft``) as code."""
+    return words(_type(schema))
 
 
 @dataclass
@@ -123,7 +128,7 @@ def _operations(schema: dict[str, Any]) -> list[Operation]:
                         name=parameter["name"],
                         place=PLACES.get(parameter.get("in", ""), parameter.get("in", "")),
                         required=bool(parameter.get("required")),
-                        kind=_type(param_schema),
+                        kind=_shown(param_schema),
                         default="" if default is None else str(default).lower(),
                     )
                 )
@@ -136,7 +141,7 @@ def _operations(schema: dict[str, Any]) -> list[Operation]:
                     Answer(
                         status=status,
                         meaning=STATUS_WORDS.get(status, answer.get("description", "")),
-                        schema=_type(body_schema) if body_schema else "",
+                        schema=_shown(body_schema) if body_schema else "",
                         anchor=_ref(body_schema) if body_schema else "",
                     )
                 )
@@ -150,7 +155,7 @@ def _schemas(schema: dict[str, Any]) -> list[tuple[str, list[tuple[str, str, boo
     found = []
     for name, spec in sorted(schema.get("components", {}).get("schemas", {}).items()):
         required = set(spec.get("required", []))
-        fields = [(key, _type(value), key in required) for key, value in spec.get("properties", {}).items()]
+        fields = [(key, _shown(value), key in required) for key, value in spec.get("properties", {}).items()]
         found.append((name, fields))
     return found
 
