@@ -26,7 +26,7 @@ from ninja.security import HttpBearer
 
 from jixiao.pipeline import number, scorecard_json
 from jixiao.web import jsonbody, outage
-from jixiao.web.accounts.services import api_token_user
+from jixiao.web.accounts.services import TokenRefused, api_token_authenticate
 from jixiao.web.apidocs import ChineseDocs
 from jixiao.web.apischemas import (
     LISTED,
@@ -53,11 +53,13 @@ log = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
+    """The key's row becomes ``request.auth`` (the rate limit counts per key), its user ``request.user``."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_user(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = api_token_authenticate(request, token)
+        if found is not None:
+            request.user = found.user
+        return found
 
 
 api = DocumentedApi(
@@ -99,6 +101,12 @@ def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 def _unauthorized(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     detail = "缺少或无效的接口密钥：请在请求头中加 Authorization: Bearer <密钥>（密钥由管理员用 api_token 命令创建）"
     return api.create_response(request, {"detail": detail}, status=401)
+
+
+@api.exception_handler(TokenRefused)
+def _token_refused(request: HttpRequest, error: TokenRefused) -> HttpResponse:
+    """An expired key (401) or a locked-out user (403), docs/web.md#api-limits."""
+    return api.create_response(request, {"detail": error.detail}, status=error.status)
 
 
 @api.exception_handler(OperationalError)

@@ -189,6 +189,10 @@ AXES_VERBOSE = False
 # Chinese 账号 page instead (accounts/admin.py).
 AXES_ENABLE_ADMIN = False
 
+# --- the JSON API (docs/web.md#api-limits) ----------------------------------------------------
+#: How long a new key works; the administrator may change a key's date on its admin page.
+API_TOKEN_DAYS = env_int("JIXIAO_API_TOKEN_DAYS", 90, minimum=1, maximum=3660)
+
 # --- uploads -----------------------------------------------------------------------------
 
 #: A form body without files (the indicators table of a large unit stays well below).

@@ -152,8 +152,10 @@ class MembershipAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Keys are created with ``python -m jixiao.web api_token``; here they are listed and revoked."""
 
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at")
+    list_display = ("prefix", "user", "name", "created_at", "expires_at", "last_used_at")
     search_fields = ("user__username", "name", "prefix")
+    # The expiry is the one thing an administrator changes here (shorten, or extend a key in use).
+    fields = ("user", "name", "prefix", "key_hash", "created_at", "expires_at", "last_used_at")
     readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:

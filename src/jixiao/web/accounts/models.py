@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from jixiao.core.labels import Labelled
 from jixiao.web.choices import choices
@@ -139,6 +141,11 @@ class Membership(models.Model):
         super().save(*args, **kwargs)
 
 
+def default_token_expiry() -> datetime:
+    """When a new key stops working: ``API_TOKEN_DAYS`` (90 by default) from now (docs/web.md#api-limits)."""
+    return timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A key for the JSON API. Only its SHA-256 is stored; the key is shown once, at creation."""
 
@@ -148,6 +155,9 @@ class ApiToken(models.Model):
     key_hash = models.CharField("密钥摘要", max_length=64, unique=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField(
+        "有效期至", default=default_token_expiry, help_text="过期后接口答复 401；管理员可以缩短或延长"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "接口密钥"
