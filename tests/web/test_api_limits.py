@@ -1,11 +1,12 @@
 """API keys: expiry, refused while the user is locked out, and the per-key rate limit
-(docs/web.md#api-limits)."""
+(docs/web.md#api-limits). The rate limit's clock is fixed by the tests, never read."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
 
+import pytest
 from axes.utils import reset
 from django.conf import settings
 from django.core.management import call_command
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from jixiao.web.accounts.models import ApiToken
 from jixiao.web.accounts.services import api_token_create, key_hash
+from jixiao.web.apirate import KeyRateThrottle
 from tests.web.world import World
 
 
@@ -85,3 +87,48 @@ def test_the_admin_page_shows_and_changes_the_expiry(world: World) -> None:
     assert response.status_code == 302, response.content.decode()[:2000]
     token.refresh_from_db()
     assert token.expires_at.date() == later.date()
+
+
+@pytest.fixture
+def one_minute(monkeypatch: pytest.MonkeyPatch) -> float:
+    """The rate limit's clock stopped 10 seconds into a minute: every call falls in that minute."""
+    now = 1_900_000_000.0 // 60 * 60 + 10
+    monkeypatch.setattr(KeyRateThrottle, "timer", staticmethod(lambda: now))
+    return now
+
+
+def test_the_call_over_the_limit_is_answered_429_and_another_key_is_unaffected(
+    world: World, one_minute: float
+) -> None:
+    limit = settings.API_RATE_PER_MINUTE
+    assert limit == 120
+    client = _api(world.tokens["reviewer"])
+    statuses = [client.get("/api/evaluations").status_code for _ in range(limit)]
+    assert statuses == [200] * limit
+    over = client.get("/api/evaluations")
+    assert over.status_code == 429
+    assert over["Retry-After"] == "50"  # to the next minute
+    assert over.json()["detail"] == "调用过于频繁：每个接口密钥每分钟最多调用 120 次，请 50 秒后再试"
+    assert over["Content-Type"].startswith("application/json")
+    # Another key, even of the same user, counts on its own.
+    assert _api(world.tokens["prep_a"]).get("/api/evaluations").status_code == 200
+    _, second = api_token_create(user=world.reviewer)
+    assert _api(second).get("/api/evaluations").status_code == 200
+
+
+def test_the_next_minute_opens_the_key_again(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    start = 1_900_000_000.0 // 60 * 60
+    clock = {"now": start + 59}
+    monkeypatch.setattr(KeyRateThrottle, "timer", staticmethod(lambda: clock["now"]))
+    monkeypatch.setattr(settings, "API_RATE_PER_MINUTE", 3)
+    client = _api(world.tokens["head_a"])
+    assert [client.get("/api/evaluations").status_code for _ in range(4)] == [200, 200, 200, 429]
+    clock["now"] = start + 60
+    assert client.get("/api/evaluations").status_code == 200
+
+
+def test_the_limit_is_declared_on_every_operation() -> None:
+    paths = Client().get("/api/openapi.json").json()["paths"]
+    for path, methods in paths.items():
+        for method, spec in methods.items():
+            assert {"401", "403", "429"} <= set(spec["responses"]), f"{method} {path}"

@@ -14,20 +14,23 @@ message a client receives is Chinese; a refused document names the field path
 from __future__ import annotations
 
 import logging
+import math
 from datetime import datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 from ninja.security import HttpBearer
 
 from jixiao.pipeline import number, scorecard_json
 from jixiao.web import jsonbody, outage
 from jixiao.web.accounts.services import TokenRefused, api_token_authenticate
 from jixiao.web.apidocs import ChineseDocs
+from jixiao.web.apirate import WINDOW_SECONDS, KeyRateThrottle
 from jixiao.web.apischemas import (
     LISTED,
     ONE,
@@ -73,6 +76,8 @@ api = DocumentedApi(
     ),
     urls_namespace="api",
     auth=TokenAuth(),
+    # At most API_RATE_PER_MINUTE calls per key and minute (apirate.py, docs/web.md#api-limits).
+    throttle=[KeyRateThrottle()],
     # A Chinese page without scripts instead of Swagger UI's English one (apidocs.py).
     docs=ChineseDocs(),
 )
@@ -107,6 +112,18 @@ def _unauthorized(request: HttpRequest, error: AuthenticationError) -> HttpRespo
 def _token_refused(request: HttpRequest, error: TokenRefused) -> HttpResponse:
     """An expired key (401) or a locked-out user (403), docs/web.md#api-limits."""
     return api.create_response(request, {"detail": error.detail}, status=error.status)
+
+
+@api.exception_handler(Throttled)
+def _too_many(request: HttpRequest, error: Throttled) -> HttpResponse:
+    """Over the key's calls per minute: 429 with ``Retry-After`` (django-ninja sets it from the wait)."""
+    wait = max(1, math.ceil(error.wait)) if error.wait is not None else WINDOW_SECONDS
+    detail = (
+        f"调用过于频繁：每个接口密钥每分钟最多调用 {settings.API_RATE_PER_MINUTE} 次，请 {wait} 秒后再试"
+    )
+    response = api.create_response(request, {"detail": detail}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @api.exception_handler(OperationalError)

@@ -51,8 +51,10 @@ class PendingOut(Schema):
 
 # --- answers every operation can give ------------------------------------------------------------------
 
-#: Any operation: no or a wrong key (401), a bug (500, JSON in Chinese), the database out of reach (503).
-ALWAYS: dict[int, Any] = {401: ErrorOut, 500: ErrorOut, 503: ErrorOut}
+#: Any operation: no, a wrong or an expired key (401), the key's user locked out after failed logins
+#: (403), too many calls with this key in a minute (429), a bug (500, JSON in Chinese), the database
+#: out of reach (503). docs/web.md#api-limits
+ALWAYS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 429: ErrorOut, 500: ErrorOut, 503: ErrorOut}
 #: A list filtered by query parameters: a parameter of the wrong type is 422.
 LISTED: dict[int, Any] = ALWAYS | {422: InvalidOut}
 #: One evaluation or declaration by number: not visible (404), the role may not (403), a number that

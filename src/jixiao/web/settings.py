@@ -192,6 +192,16 @@ AXES_ENABLE_ADMIN = False
 # --- the JSON API (docs/web.md#api-limits) ----------------------------------------------------
 #: How long a new key works; the administrator may change a key's date on its admin page.
 API_TOKEN_DAYS = env_int("JIXIAO_API_TOKEN_DAYS", 90, minimum=1, maximum=3660)
+#: Calls per key and clock minute; one more is answered 429 (jixiao/web/apirate.py).
+API_RATE_PER_MINUTE = env_int("JIXIAO_API_RATE_PER_MINUTE", 120, minimum=1)
+#: Django's cache, for the API rate limit: files in the instance directory, shared by the worker
+#: processes of one server (each process its own memory would multiply the limit by their number).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(INSTANCE_DIR / "cache"),
+    }
+}
 
 # --- uploads -----------------------------------------------------------------------------
 
