@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 import yaml
+from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from pydantic import BaseModel
 
 from jixiao.core.model import Evaluation as CoreEvaluation
@@ -50,10 +52,11 @@ def test_every_operation_declares_every_answer_it_can_give(description: dict[str
     for path, method, spec in operations:
         answers = set(spec["responses"])
         where = f"{method.upper()} {path}"
-        # a key, a bug, the database: any operation; a parameter of the wrong type: any with parameters
-        assert {"401", "500", "503", "422"} <= answers, where
+        # a key, a locked-out account, the rate, a bug, the database: any operation; a parameter of the wrong type:
+        # any with parameters (all of them have some)
+        assert {"401", "403", "429", "500", "503", "422"} <= answers, where
         if "{pk}" in path:
-            assert {"403", "404"} <= answers, where
+            assert "404" in answers, where
         if method == "post":  # trials: a body over 5 MB; the body's schema is a named one, not a free-form object
             assert "413" in answers, where
             [body] = spec["requestBody"]["content"].values()
@@ -68,6 +71,21 @@ def test_every_operation_declares_every_answer_it_can_give(description: dict[str
     document = description["components"]["schemas"]["EvaluationDocumentIn"]
     assert set(document["required"]) == {"kind", "year", "unit"}
     assert document["properties"]["year"]["type"] == "integer" and "$ref" in document["properties"]["unit"]
+
+
+def test_a_locked_out_accounts_403_is_declared_on_every_operation(world: World, description: dict[str, Any]) -> None:
+    """django-axes' lock stops the key on any operation, lists included (docs/web.md#api-limits)."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(reverse("accounts:login"), {"username": "prep_a", "password": "wrong"})
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens['prep_a']}")
+    ids = {"pk": world.evaluations["draft_a"].pk, "number": 1, "fmt": "docx"}
+    for path, method, _ in _operations(description):
+        if path.startswith("/api/targets/") and "{pk}" in path:
+            continue  # the same authentication; no declaration in this test's data
+        url = path.format(**ids)
+        answer = client.post(url, {}, content_type="application/json") if method == "post" else client.get(url)
+        assert answer.status_code == 403, url
+        assert "403" in description["paths"][path][method]["responses"], url
 
 
 def test_report_downloads_declare_their_file_types_and_refusals(description: dict[str, Any]) -> None:

@@ -59,7 +59,7 @@ ALWAYS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 429: ErrorOut, 500: Erro
 LISTED: dict[int, Any] = ALWAYS | {422: InvalidOut}
 #: One evaluation or declaration by number: not visible (404), the role may not (403), a number that
 #: is not an integer (422).
-ONE: dict[int, Any] = ALWAYS | {403: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+ONE: dict[int, Any] = LISTED | {404: ErrorOut}
 #: A trial: as ONE, plus a body over 5 MB (413); 422 also for a document the core refuses.
 TRIAL: dict[int, Any] = ONE | {413: ErrorOut}
 
