@@ -194,6 +194,19 @@ def test_project_money_without_any_project_evaluated_is_short_not_inapplicable()
     assert figure.sentence() == "本年度项目支出 80.00 万元，没有单位自评的项目，未达到不低于 100% 的要求。"
 
 
+def test_projects_but_no_department_evaluation_says_so_against_the_requirement() -> None:
+    projects = [CoverageProject(D(500), frozenset({Level.SELF})), CoverageProject(D(300), frozenset({Level.SELF}))]
+    figures = {figure.level: figure for figure in coverage(projects, project_money=D(1000))}
+    department = figures[Level.DEPARTMENT]
+    assert department.met is False
+    assert department.sentence() == (
+        "本年度没有记录部门评价的项目（全部 2 个项目，项目资金 1000.00 万元），部门评价覆盖率为 0，"
+        "未达到不低于 60% 的要求。"
+    )
+    # without a requirement (bureau level by default) the sentence states the fact only
+    assert figures[Level.BUREAU].sentence().endswith("财政评价覆盖率为 0。")
+
+
 def test_a_required_share_above_100_is_refused() -> None:
     with pytest.raises(RuleTableError, match="部门评价的覆盖面要求 120% 应在 0–100% 之间"):
         coverage([], {Level.DEPARTMENT: D(120)})

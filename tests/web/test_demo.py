@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
@@ -12,6 +13,7 @@ from jixiao.web.accounts.models import Bureau
 from jixiao.web.evaluations import demo
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.results import selectors
+from jixiao.web.results.models import DepartmentEvaluation
 
 
 @pytest.mark.django_db
@@ -41,7 +43,12 @@ def test_the_demo_loads_every_state_and_prints_working_accounts() -> None:
     assert client.post("/accounts/login/", {"username": "tianbao", "password": demo.PASSWORD}).status_code == 302
     # Running it again keeps the data.
     call_command("demo", "--no-serve", stdout=StringIO())
-    assert Evaluation.objects.count() == len(demo.SPECS) + 1 + len(demo.PREVIOUS_YEAR)
+    assert Evaluation.objects.count() == len(demo.SPECS) + 1 + len(demo.PREVIOUS_YEAR) + 4  # 4 projects
+    # 部门评价 of every other project: the coverage page shows the department line
+    assert DepartmentEvaluation.objects.filter(evaluation__year=demo.YEAR).count() == 2
+    client.force_login(get_user_model().objects.get(username="shenhe"))
+    page = client.get("/results/coverage/", {"year": demo.YEAR}).content.decode()
+    assert "本年度部门评价项目 2 个，占全部 4 个项目的 50.00%" in page
 
 
 @pytest.mark.django_db

@@ -141,6 +141,21 @@ def item(**extra: Any) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"pk": rect_item(w).pk, **extra}
 
 
+def project_a(w: World) -> dict[str, Any]:
+    """A project evaluation of unit A (部门评价 is recorded on projects), made once per test."""
+    from jixiao.web.evaluations.models import Evaluation
+
+    if "project_a" not in w.__dict__:
+        w.__dict__["project_a"] = Evaluation.objects.create(
+            unit=w.unit_a, year=YEAR, kind="project", project="校舍维修", framework=w.framework
+        )
+    return {"pk": w.__dict__["project_a"].pk}
+
+
+def department_data(w: World) -> dict[str, Any]:
+    return {"evaluator": "区教育局", "completed": f"{YEAR + 1}-03-31", "score": "88", "grade": "良"}
+
+
 def item_evidence(w: World) -> dict[str, Any]:
     rect_item(w)
     return {"pk": w.__dict__["rect_item"].pk, "evidence_pk": w.__dict__["rect_evidence"].pk}
@@ -299,6 +314,13 @@ MATRIX: dict[str, list[Case]] = {
         Case(ev("signed_a"), row(L, 403, 403, 404, 200, 404, 403)),
         Case(ev("signed_a"), row(L, 403, 403, 404, 302, 404, 403), method="post", label="score"),
     ],
+    # 部门评价: recorded by unit A's preparer or head or bureau 1's reviewer; read by whoever sees unit A.
+    "results:department": [
+        Case(project_a, VIEW),
+        Case(ev("draft_a"), row(L, 404, 404, 404, 404, 404, 404), label="not a project"),
+        Case(project_a, row(L, 302, 302, 404, 302, 404, 403), method="post", data=department_data, label="record"),
+    ],
+    "results:department_remove": [Case(project_a, row(L, 302, 302, 404, 302, 404, 403), method="post")],
     "results:from_evaluation": [Case(ev("signed_a"), row(L, 403, 403, 404, 302, 404, 403), method="post")],
     # Results application: the bureau's reviewer builds, adjusts and confirms; a unit sees its own lines.
     "results:application": [Case(none, row(L, 200, 200, 200, 200, 200, 200))],

@@ -362,6 +362,14 @@ class CoverageFigure:
             if self.required is not None:
                 text += f"，未达到不低于 {fmt(self.required)}% 的要求"
             return text + "。"
+        if not self.projects:
+            text = (
+                f"本年度没有记录{self.level.label}的项目（全部 {self.of_projects} 个项目，"
+                f"项目资金 {fmt(self.of_amount, AMOUNT_PLACES)} 万元），{self.level.label}覆盖率为 0"
+            )
+            if self.required is not None:
+                text += f"，未达到不低于 {fmt(self.required)}% 的要求"
+            return text + "。"
         text = (
             f"本年度{self.level.label}项目 {self.projects} 个，占全部 {self.of_projects} 个项目的 "
             f"{fmt(self.share, RATE_PLACES)}%；"

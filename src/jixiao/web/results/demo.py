@@ -1,6 +1,7 @@
 """Demo data after the self-evaluation (docs/results.md): last year's rectification items in
-several states, a bureau re-evaluation, this year's results application list, and monitoring
-rounds over two years whose lights the analytics page draws."""
+several states, a bureau re-evaluation, department evaluations (部门评价) of some projects, this
+year's results application list, and monitoring rounds over two years whose lights the analytics
+page draws."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from jixiao.core.model import EvaluationKind
 from jixiao.core.rectification import Action, Source
 from jixiao.core.targets.model import DeclarationKind
 from jixiao.web.accounts.models import Bureau, Membership, Role, Unit
+from jixiao.web.evaluations import services as evaluation_services
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.results import services
 from jixiao.web.targets import services as targets
@@ -65,7 +68,43 @@ def load_results_demo(bureau: Bureau, reviewer: object, year: int) -> None:
             actuals={0: "0"},
             note="抽查台账：第一项指标未见完成记录，按未完成计分。",
         )
+    load_department_demo(bureau, year)
     services.application_build(by=reviewer, bureau=bureau, year=year)
+
+
+def load_department_demo(bureau: Bureau, year: int) -> None:
+    """Every other project evaluation of the year recorded as evaluated by its 主管部门 (部门评价),
+    so the coverage page shows the department line with some units short of the requirement.
+    The monitored projects get a 项目支出自评 draft each (100 万元) when the year has none."""
+    if not Evaluation.objects.filter(unit__bureau=bureau, year=year, kind="project").exists():
+        for code, project, _ in _MONITORED:
+            unit = Unit.objects.get(bureau=bureau, code=code)
+            framework = bureau.project_framework
+            if framework is None:
+                return
+            document = evaluation_services.starter_document(
+                unit, year, EvaluationKind.PROJECT, project, framework.framework_id
+            )
+            document.setdefault("budget", {})["adjusted"] = "100"
+            member = Membership.objects.filter(unit=unit, role=Role.PREPARER).select_related("user").first()
+            assert member is not None
+            evaluation_services.evaluation_create(
+                unit=unit, year=year, kind=EvaluationKind.PROJECT, framework=framework, by=member.user,
+                project=project, document=document,
+            )  # fmt: skip
+    projects = Evaluation.objects.filter(unit__bureau=bureau, year=year, kind="project").select_related("unit")
+    for index, evaluation in enumerate(projects.order_by("unit__code", "pk")):
+        if index % 2:
+            continue
+        services.department_record(
+            by=_unit_user(evaluation),
+            evaluation=evaluation,
+            evaluator=f"{evaluation.unit.name}主管部门",
+            completed=date(year + 1, 3, 31),
+            score="86.5",
+            grade="良",
+            report=f"{evaluation.project or '项目'}绩效评价报告",
+        )
 
 
 #: the demo's monitored projects: (unit code, project, spent of 100 万元 by month 7 per year offset)

@@ -223,3 +223,45 @@ class ReEvaluationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.re_evaluation} {self.total}"
+
+
+class DepartmentEvaluation(models.Model):
+    """A project evaluated by its 主管部门 (部门评价): counted in coverage (docs/results.md#coverage)."""
+
+    evaluation = models.OneToOneField(
+        Evaluation, models.CASCADE, related_name="department_evaluation", verbose_name="项目支出自评"
+    )
+    evaluator = models.CharField("评价部门", max_length=200)
+    completed = models.DateField("完成日期")
+    score = models.DecimalField("部门评价得分", max_digits=8, decimal_places=4, null=True, blank=True)
+    grade = models.CharField("部门评价等级", max_length=10, blank=True)
+    report = models.CharField("评价报告（文号或标题）", max_length=300, blank=True)
+    note = models.TextField("说明", blank=True)
+    recorded_by = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name="登记人")
+    recorded_at = models.DateTimeField("登记时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "部门评价"
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} 部门评价（{self.evaluator}）"
+
+
+class DepartmentEvaluationEvent(models.Model):
+    """Every record, change and removal of a 部门评价; kept on the project evaluation, so a removal
+    keeps its history."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, models.CASCADE, related_name="department_evaluation_events", verbose_name="项目支出自评"
+    )
+    actor = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name="操作人")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    action = models.CharField("操作", max_length=20)
+    changes = models.JSONField("修改内容", default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "部门评价记录"
+        ordering = ("at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} {self.action}"

@@ -41,6 +41,8 @@ from jixiao.web.evaluations.workflow import State
 from jixiao.web.results.models import (
     Application,
     ApplicationLine,
+    DepartmentEvaluation,
+    DepartmentEvaluationEvent,
     FindingTally,
     RectificationEvidence,
     RectificationItem,
@@ -536,6 +538,14 @@ def re_evaluation_of(evaluation: Evaluation) -> ReEvaluation | None:
     return ReEvaluation.objects.filter(evaluation=evaluation).first()
 
 
+def department_evaluation_of(evaluation: Evaluation) -> DepartmentEvaluation | None:
+    return DepartmentEvaluation.objects.filter(evaluation=evaluation).select_related("recorded_by").first()
+
+
+def department_events_of(evaluation: Evaluation) -> list[DepartmentEvaluationEvent]:
+    return list(DepartmentEvaluationEvent.objects.filter(evaluation=evaluation).select_related("actor"))
+
+
 # --- coverage (评价覆盖面, docs/results.md#coverage) -----------------------------------------------
 
 
@@ -568,7 +578,7 @@ class CoverageRow:
 def coverage_rows(
     bureau: Bureau, year: int, required: dict[Level, Decimal], unit_id: int | None = None
 ) -> tuple[list[CoverageRow], CoverageRow]:
-    """Per unit and for the bureau: project self-evaluations and bureau re-evaluations, by number and
+    """Per unit and for the bureau: project self-evaluations, 部门评价 and bureau re-evaluations, by number and
     money, against the 项目支出 of each unit's 部门整体 evaluation. Two queries (JSON keys read by the
     database), whatever the number of units."""
     projects: dict[int, list[CoverageProject]] = defaultdict(list)
@@ -577,10 +587,11 @@ def coverage_rows(
         scope = scope.filter(unit_id=unit_id)
     found = scope.filter(kind=EvaluationKind.PROJECT.value).values_list(
         "unit_id", "current_version__document__budget__adjusted", "current_version__document__budget__unit",
-        "re_evaluation__id",
+        "re_evaluation__id", "department_evaluation__id",
     )  # fmt: skip
-    for owner, amount, money_unit, sampled in found:
+    for owner, amount, money_unit, sampled, by_department in found:
         levels = {Level.SELF} | ({Level.BUREAU} if sampled else set())
+        levels |= {Level.DEPARTMENT} if by_department else set()
         projects[owner].append(CoverageProject(_wan(amount, money_unit), frozenset(levels)))
     money: dict[int, Decimal | None] = {}
     departments = scope.filter(kind=EvaluationKind.DEPARTMENT.value).values_list(

@@ -18,10 +18,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from jixiao.core import bounds
 from jixiao.core import rectification as rect
 from jixiao.core.findings import Finding
 from jixiao.core.model import AmountUnit, EvaluationKind
-from jixiao.core.numbers import YUAN_PER_WAN
+from jixiao.core.numbers import YUAN_PER_WAN, fmt
 from jixiao.core.results import ResultLine, RuleTableError, apply_rules, rule_table
 from jixiao.core.targets.monitoring import Decision, Light
 from jixiao.web.accounts.models import Bureau, Role, Unit
@@ -35,6 +36,8 @@ from jixiao.web.results import selectors
 from jixiao.web.results.models import (
     Application,
     ApplicationLine,
+    DepartmentEvaluation,
+    DepartmentEvaluationEvent,
     FindingTally,
     RectificationEvent,
     RectificationEvidence,
@@ -443,6 +446,114 @@ def re_evaluate(
         note=note.strip()[:5000],
     )
     return found
+
+
+# --- 部门评价 (docs/results.md#coverage) --------------------------------------------------------
+
+
+def _may_record_department(user: Any, evaluation: Evaluation) -> None:
+    """The unit's preparer or head, or the unit's bureau reviewer; nobody else."""
+    scope = scope_of(user)
+    if scope.unit_roles.get(evaluation.unit_id, frozenset()) & UNIT_ROLES:
+        return
+    if scope.bureau_roles.get(evaluation.unit.bureau_id, frozenset()) & BUREAU_ROLES:
+        return
+    raise PermissionDenied("只有本单位的填报人、单位负责人或本局的财政审核人可以登记部门评价")
+
+
+def _department_score(raw: str) -> Decimal | None:
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise ServiceError(f"部门评价得分“{text[:20]}”不是数字") from None
+    problem = bounds.SCORE.problem(value)
+    if problem is not None:
+        raise ServiceError(f"部门评价得分{problem}")
+    return value
+
+
+def _department_fields(found: DepartmentEvaluation | None) -> dict[str, str]:
+    if found is None:
+        return {}
+    return {
+        "评价部门": found.evaluator,
+        "完成日期": found.completed.isoformat(),
+        "得分": "" if found.score is None else fmt(found.score),
+        "等级": found.grade,
+        "评价报告": found.report,
+        "说明": found.note,
+    }
+
+
+@transaction.atomic
+def department_record(
+    *,
+    by: Any,
+    evaluation: Evaluation,
+    evaluator: str,
+    completed: date | None,
+    score: str = "",
+    grade: str = "",
+    report: str = "",
+    note: str = "",
+) -> DepartmentEvaluation:
+    """Record (or change) that the project was evaluated by its 主管部门; every change is recorded
+    with the fields before and after."""
+    _may_record_department(by, evaluation)
+    if evaluation.kind != EvaluationKind.PROJECT.value:
+        raise ServiceError("部门评价只登记在项目支出自评上")
+    evaluator = evaluator.strip()
+    if not evaluator:
+        raise ServiceError("请填写评价部门（主管部门名称）")
+    if len(evaluator) > 200:
+        raise ServiceError("评价部门名称不能超过 200 个字")
+    if completed is None:
+        raise ServiceError("请填写部门评价的完成日期")
+    value = _department_score(score)
+    grade = grade.strip()
+    if grade and grade not in selectors.GRADES:
+        raise ServiceError(f"部门评价等级应为{'、'.join(selectors.GRADES)}之一")
+    if len(report.strip()) > 300:
+        raise ServiceError("评价报告的文号或标题不能超过 300 个字")
+    before = DepartmentEvaluation.objects.select_for_update().filter(evaluation=evaluation).first()
+    old = _department_fields(before)
+    found, _ = DepartmentEvaluation.objects.update_or_create(
+        evaluation=evaluation,
+        defaults={
+            "evaluator": evaluator,
+            "completed": completed,
+            "score": value,
+            "grade": grade,
+            "report": report.strip(),
+            "note": note.strip()[:5000],
+            "recorded_by": by,
+        },
+    )
+    found.refresh_from_db()
+    new = _department_fields(found)
+    changes = {key: [old.get(key, ""), text] for key, text in new.items() if old.get(key, "") != text}
+    if before is None or changes:
+        DepartmentEvaluationEvent.objects.create(
+            evaluation=evaluation, actor=by, action="修改" if before else "登记", changes=changes
+        )
+    return found
+
+
+@transaction.atomic
+def department_remove(*, by: Any, evaluation: Evaluation, note: str = "") -> None:
+    """Remove the record (e.g. entered on the wrong project); the removal and what it said are kept."""
+    _may_record_department(by, evaluation)
+    found = DepartmentEvaluation.objects.select_for_update().filter(evaluation=evaluation).first()
+    if found is None:
+        raise ServiceError("该项目没有登记部门评价")
+    changes = {key: [text, ""] for key, text in _department_fields(found).items()}
+    if note.strip():
+        changes["删除理由"] = ["", note.strip()[:1000]]
+    found.delete()
+    DepartmentEvaluationEvent.objects.create(evaluation=evaluation, actor=by, action="删除", changes=changes)
 
 
 __all__ = ["EvaluationKind"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.web.results import application_views, rectification_views, reevaluation_views, views
+from jixiao.web.results import application_views, department_views, rectification_views, reevaluation_views, views
 
 app_name = "results"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("evaluations/<int:pk>/rectification/", rectification_views.from_evaluation, name="from_evaluation"),
     path("monitoring-decisions/<int:pk>/rectification/", rectification_views.from_decision, name="from_decision"),
     path("evaluations/<int:pk>/re-evaluation/", reevaluation_views.re_evaluate, name="re_evaluate"),
+    path("evaluations/<int:pk>/department/", department_views.department, name="department"),
+    path("evaluations/<int:pk>/department/remove/", department_views.department_remove, name="department_remove"),
     path("application/", application_views.application, name="application"),
     path("application/build/", application_views.build, name="application_build"),
     path("application/confirm/", application_views.confirm, name="application_confirm"),
