@@ -125,6 +125,10 @@ def test_the_form_records_and_shows_chinese_errors(world: World) -> None:
     detail = _client(world, "prep_a").get(f"/evaluations/{project.pk}/").content.decode()
     url = f"/results/evaluations/{project.pk}/department/"
     assert url in detail
+    # the reviewer reaches it from the review page of the project, not from a 部门整体 one
+    assert url in _client(world, "reviewer").get(f"/review/{project.pk}/").content.decode()
+    draft = world.fresh("draft_a")
+    assert "/department/" not in _client(world, "prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
     client = _client(world, "prep_a")
     page = client.post(url, {"evaluator": "区教育局", "completed": "2025年3月"}, follow=True).content.decode()
     assert "完成日期应写成“2025-03-31”的形式" in page
