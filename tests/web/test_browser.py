@@ -75,9 +75,32 @@ def demo_site(live_server: Any, settings: Any) -> Site:
     )
 
 
+#: Reports every Content-Security-Policy violation of the page to the console (docs/web.md#csp).
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} ${where}`);
+});
+"""
+
+
+def watch_csp(page: Page, violations: list[str]) -> None:
+    """Collect the page's Content-Security-Policy violations (Chromium's console message and the
+    ``securitypolicyviolation`` event) into ``violations``; the tests assert there are none."""
+    page.add_init_script(_REPORT_VIOLATIONS)
+
+    def on_console(message: Any) -> None:
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            violations.append(f"{page.url}: {text}")
+
+    page.on("console", on_console)
+
+
 @contextmanager
 def browser_page(url: str) -> Iterator[Page]:
-    """A fresh Chromium page on the site; page script errors fail the test.
+    """A fresh Chromium page on the site; page script errors and Content-Security-Policy
+    violations fail the test.
 
     No database access while it is open: Playwright's sync API runs this code in a greenlet
     of its own, where Django would open (and leave open) a second connection.
@@ -93,12 +116,15 @@ def browser_page(url: str) -> Iterator[Page]:
         context.set_default_timeout(15_000)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+        violations: list[str] = []
+        watch_csp(page, violations)
         try:
             yield page
         finally:
             context.close()
             browser.close()
     assert errors == [], f"页面脚本出错：{errors}"
+    assert violations == [], f"违反内容安全策略：{violations}"
 
 
 class Steps:

@@ -1,12 +1,16 @@
 """Response headers: no caching of what a signed-in user or an API key receives
-(docs/web.md#headers)."""
+(docs/web.md#headers), and the Content-Security-Policy (docs/web.md#csp)."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+import jixiao.web
 from tests.web.world import World
 
 NO_STORE = "private, no-store"
@@ -76,3 +80,37 @@ def test_public_pages_and_static_files_keep_their_caching(world: World) -> None:
         assert "max-age" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
     finally:
         css.unlink()
+
+
+# --- Content-Security-Policy (docs/web.md#csp) ------------------------------------------------------
+
+TEMPLATES = Path(jixiao.web.__file__).resolve().parent / "templates"
+
+
+def test_every_page_carries_the_strict_policy(world: World) -> None:
+    client = Client()
+    client.force_login(world.prep_a)
+    for response in (client.get(reverse("evaluations:dashboard")), Client().get(reverse("accounts:login"))):
+        policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+        assert policy["default-src"] == policy["script-src"] == policy["style-src"] == "'self'"
+        assert policy["img-src"] == "'self' data:"
+        assert policy["frame-ancestors"] == "'none'" and policy["form-action"] == "'self'"
+        assert "unsafe" not in response["Content-Security-Policy"]
+
+
+def test_templates_hold_no_inline_script_style_or_handler() -> None:
+    """What the policy would block: caught here by reading the templates, in the browser tests by
+    Chromium's own report (tests/web/test_browser.py watch_csp)."""
+    found = []
+    for template in sorted(TEMPLATES.rglob("*.html")):
+        text = template.read_text("utf-8")
+        name = template.relative_to(TEMPLATES)
+        found += [f"{name}: style 属性" for _ in re.finditer(r"\sstyle\s*=", text)]
+        found += [f"{name}: <style>" for _ in re.finditer(r"<style\b", text)]
+        found += [f"{name}: {m.group(1)}" for m in re.finditer(r"\s(on[a-z]+)\s*=", text)]
+        found += [f"{name}: hx-on" for _ in re.finditer(r"\shx-on", text)]
+        for script in re.finditer(r"<script\b([^>]*)>", text):
+            if "src=" not in script.group(1) and "application/json" not in script.group(1):
+                found.append(f"{name}: 内联 <script>")
+    assert found == []
+    assert "includeIndicatorStyles" in (TEMPLATES / "base.html").read_text("utf-8")

@@ -18,6 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 from jixiao.web.accounts.models import Bureau
 from jixiao.web.evaluations import demo
 from jixiao.web.results.demo import load_results_demo
+from tests.web.test_browser import watch_csp
 
 CHROMIUM = os.environ.get("JIXIAO_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "results"
@@ -46,6 +47,7 @@ def test_the_analytics_page_draws_its_charts_and_a_point_opens_the_unit(site: st
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     errors: list[str] = []
+    violations: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for width, height in ((1366, 900), (375, 812)):
@@ -55,6 +57,7 @@ def test_the_analytics_page_draws_its_charts_and_a_point_opens_the_unit(site: st
             context.set_default_timeout(15_000)
             page = context.new_page()
             page.on("pageerror", lambda error: errors.append(str(error)))
+            watch_csp(page, violations)
             page.goto("/accounts/login/")
             page.fill("#id_username", "shenhe")
             page.fill("#id_password", demo.PASSWORD)
@@ -102,3 +105,4 @@ def test_the_analytics_page_draws_its_charts_and_a_point_opens_the_unit(site: st
             context.close()
         browser.close()
     assert errors == [], f"页面脚本出错：{errors}"
+    assert violations == [], f"违反内容安全策略：{violations}"

@@ -12,7 +12,7 @@ import pytest
 
 from jixiao.web.surveys.models import Response
 from tests.web.surveys_world import bulk_answer, open_survey
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, watch_csp
 from tests.web.world import build_world
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "surveys"
@@ -57,6 +57,8 @@ def test_a_respondent_answers_on_a_phone(site: dict[str, Any]) -> None:
         )
         page = phone.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+        violations: list[str] = []
+        watch_csp(page, violations)
         page.goto(f"/s/{site['slug']}/")
         expect(page.get_by_role("heading", level=1)).to_contain_text("满意度调查")
         expect(page.get_by_text("调查对象：协作部门")).to_be_visible()
@@ -81,21 +83,23 @@ def test_a_respondent_answers_on_a_phone(site: dict[str, Any]) -> None:
         expect(page.get_by_text("您已提交过本次问卷")).to_be_visible()
         phone.close()
 
-        _preparer_reads_the_results(browser, site, errors)
+        _preparer_reads_the_results(browser, site, errors, violations)
         browser.close()
     assert errors == [], f"页面脚本出错：{errors}"
+    assert violations == [], f"违反内容安全策略：{violations}"
     responses = Response.objects.filter(survey=survey, group__name="协作部门")
     assert responses.count() == 1
     assert responses.get().answers.count() == len(questions)
 
 
-def _preparer_reads_the_results(browser: Any, site: dict[str, Any], errors: list[str]) -> None:
+def _preparer_reads_the_results(browser: Any, site: dict[str, Any], errors: list[str], violations: list[str]) -> None:
     from playwright.sync_api import expect
 
     survey = site["survey"]
     desk = browser.new_context(base_url=site["url"], viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = desk.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
+    watch_csp(page, violations)
     page.goto("/accounts/login/")
     page.fill("input[name=username]", "prep_a")
     page.fill("input[name=password]", "correct-horse-battery")
