@@ -267,6 +267,15 @@ def reviewer_publishes(steps: Steps, pk: int, seed_pk: int) -> None:
     page.goto(f"/evaluations/{seed_pk}/")
     expect(page.locator("aside .badge.sev-P0").first).to_be_visible()
     steps.shot("evaluation-with-findings")
+    # Choosing a finding to rectify fills the message from its text (site.js: no inline handler under the CSP).
+    page.goto(f"/review/{seed_pk}/")
+    options = page.locator("#rect-finding option")
+    first, last = options.first.get_attribute("data-message"), options.last.get_attribute("data-message")
+    message = page.locator('form.promote input[name="message"]')
+    expect(message).to_have_value(first or "")
+    assert first != last
+    page.locator("#rect-finding").select_option(index=options.count() - 1)
+    expect(message).to_have_value(last or "")
     page.goto("/review/")
     steps.shot("overview-after-publication")
 
