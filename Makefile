@@ -41,8 +41,8 @@ test: $(VENV)/.installed
 
 # Both tools always run, so one report shows every problem; the target fails if either did.
 lint: $(VENV)/.installed
-	@echo "$(VENV)/bin/ruff check setup.py src tests bench && $(VENV)/bin/mypy"
-	@$(VENV)/bin/ruff check setup.py src tests bench; ruff=$$?; $(VENV)/bin/mypy; mypy=$$?; \
+	@echo "$(VENV)/bin/ruff check setup.py src tests bench deploy && $(VENV)/bin/mypy"
+	@$(VENV)/bin/ruff check setup.py src tests bench deploy; ruff=$$?; $(VENV)/bin/mypy; mypy=$$?; \
 	[ $$ruff -eq 0 ] && [ $$mypy -eq 0 ]
 
 bench: $(VENV)/.installed

@@ -11,10 +11,10 @@ import multiprocessing
 import os
 
 bind = os.environ.get("JIXIAO_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("JIXIAO_WEB_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 9)))
+workers = int(os.environ.get("JIXIAO_WEB_WORKERS") or min(2 * multiprocessing.cpu_count() + 1, 9))
 # Threads let a process wait on the database for one request while it answers another.
 worker_class = "gthread"
-threads = int(os.environ.get("JIXIAO_WEB_THREADS", 4))
+threads = int(os.environ.get("JIXIAO_WEB_THREADS", "4"))
 # A request that runs longer than this is a bug (reports are made by the task worker, not here).
 timeout = 60
 graceful_timeout = 30

@@ -105,6 +105,7 @@ def test_another_units_user_gets_404_on_the_page(world: World) -> None:
         ({"grade": "A"}, "部门评价等级应为优、良、中、差之一"),
         ({"evaluator": "  "}, "请填写评价部门"),
         ({"completed": None}, "请填写部门评价的完成日期"),
+        ({"note": "说" * 5001}, "说明不能超过 5000 个字（现有 5001 个字）"),
     ],
 )
 def test_bad_figures_are_refused_in_chinese(world: World, fields: dict[str, Any], message: str) -> None:

@@ -359,23 +359,18 @@ class CoverageFigure:
             return f"本年度没有项目支出，{self.level.label}覆盖面不适用。"
         if not self.of_projects:
             text = f"本年度项目支出 {fmt(self.of_amount, AMOUNT_PLACES)} 万元，没有{self.level.label}的项目"
-            if self.required is not None:
-                text += f"，未达到不低于 {fmt(self.required)}% 的要求"
-            return text + "。"
-        if not self.projects:
+        elif not self.projects:
             text = (
                 f"本年度没有记录{self.level.label}的项目（全部 {self.of_projects} 个项目，"
                 f"项目资金 {fmt(self.of_amount, AMOUNT_PLACES)} 万元），{self.level.label}覆盖率为 0"
             )
-            if self.required is not None:
-                text += f"，未达到不低于 {fmt(self.required)}% 的要求"
-            return text + "。"
-        text = (
-            f"本年度{self.level.label}项目 {self.projects} 个，占全部 {self.of_projects} 个项目的 "
-            f"{fmt(self.share, RATE_PLACES)}%；"
-            f"涉及资金 {fmt(self.amount, AMOUNT_PLACES)} 万元，占项目资金 {fmt(self.of_amount, AMOUNT_PLACES)} 万元的 "
-            f"{fmt(self.amount_share, RATE_PLACES)}%"
-        )
+        else:
+            text = (
+                f"本年度{self.level.label}项目 {self.projects} 个，占全部 {self.of_projects} 个项目的 "
+                f"{fmt(self.share, RATE_PLACES)}%；"
+                f"涉及资金 {fmt(self.amount, AMOUNT_PLACES)} 万元，"
+                f"占项目资金 {fmt(self.of_amount, AMOUNT_PLACES)} 万元的 {fmt(self.amount_share, RATE_PLACES)}%"
+            )
         if self.required is not None:
             text += f"，{'达到' if self.met else '未达到'}不低于 {fmt(self.required)}% 的要求"
         return text + "。"

@@ -116,7 +116,7 @@ def _token_refused(request: HttpRequest, error: TokenRefused) -> HttpResponse:
 
 @api.exception_handler(Throttled)
 def _too_many(request: HttpRequest, error: Throttled) -> HttpResponse:
-    """Over the key's calls per minute: 429 with ``Retry-After`` (django-ninja sets it from the wait)."""
+    """Over the key's calls per minute: 429 with ``Retry-After``, the seconds to the next minute."""
     wait = max(1, math.ceil(error.wait)) if error.wait is not None else WINDOW_SECONDS
     detail = (
         f"调用过于频繁：每个接口密钥每分钟最多调用 {settings.API_RATE_PER_MINUTE} 次，请 {wait} 秒后再试"

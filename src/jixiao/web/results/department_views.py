@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jixiao.core.model import EvaluationKind
-from jixiao.web.accounts.selectors import scope_of
 from jixiao.web.evaluations import selectors as evaluation_selectors
 from jixiao.web.evaluations.errors import ServiceError
 from jixiao.web.evaluations.models import Evaluation
@@ -25,14 +24,6 @@ def _project(request: HttpRequest, pk: int) -> Evaluation:
     if evaluation.kind != EvaluationKind.PROJECT.value:
         raise Http404("部门评价只登记在项目支出自评上")
     return evaluation
-
-
-def _may_record(request: HttpRequest, evaluation: Evaluation) -> bool:
-    scope = scope_of(request.user)
-    return bool(
-        scope.unit_roles.get(evaluation.unit_id, frozenset()) & services.UNIT_ROLES
-        or scope.bureau_roles.get(evaluation.unit.bureau_id, frozenset()) & services.BUREAU_ROLES
-    )
 
 
 def _date(text: str) -> date | None:
@@ -80,7 +71,7 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
         "found": found,
         "form": form,
         "grades": selectors.GRADES,
-        "may_record": _may_record(request, evaluation),
+        "may_record": services.may_record_department(request.user, evaluation),
         "events": selectors.department_events_of(evaluation),
     }
     return render(request, "results/department.html", context)

@@ -434,7 +434,7 @@ def re_evaluate(
             "total": card.total,
             "grade": card.grade or "",
             "self_total": self_total,
-            "note": note.strip()[:5000],
+            "note": note.strip(),
         },
     )
     ReEvaluationEvent.objects.create(
@@ -451,14 +451,18 @@ def re_evaluate(
 # --- 部门评价 (docs/results.md#coverage) --------------------------------------------------------
 
 
-def _may_record_department(user: Any, evaluation: Evaluation) -> None:
+def may_record_department(user: Any, evaluation: Evaluation) -> bool:
     """The unit's preparer or head, or the unit's bureau reviewer; nobody else."""
     scope = scope_of(user)
-    if scope.unit_roles.get(evaluation.unit_id, frozenset()) & UNIT_ROLES:
-        return
-    if scope.bureau_roles.get(evaluation.unit.bureau_id, frozenset()) & BUREAU_ROLES:
-        return
-    raise PermissionDenied("只有本单位的填报人、单位负责人或本局的财政审核人可以登记部门评价")
+    return bool(
+        scope.unit_roles.get(evaluation.unit_id, frozenset()) & UNIT_ROLES
+        or scope.bureau_roles.get(evaluation.unit.bureau_id, frozenset()) & BUREAU_ROLES
+    )
+
+
+def _may_record_department(user: Any, evaluation: Evaluation) -> None:
+    if not may_record_department(user, evaluation):
+        raise PermissionDenied("只有本单位的填报人、单位负责人或本局的财政审核人可以登记部门评价")
 
 
 def _department_score(raw: str) -> Decimal | None:
@@ -518,6 +522,8 @@ def department_record(
         raise ServiceError(f"部门评价等级应为{'、'.join(selectors.GRADES)}之一")
     if len(report.strip()) > 300:
         raise ServiceError("评价报告的文号或标题不能超过 300 个字")
+    if len(note.strip()) > 5000:
+        raise ServiceError(f"说明不能超过 5000 个字（现有 {len(note.strip())} 个字）")
     before = DepartmentEvaluation.objects.select_for_update().filter(evaluation=evaluation).first()
     old = _department_fields(before)
     found, _ = DepartmentEvaluation.objects.update_or_create(
@@ -528,7 +534,7 @@ def department_record(
             "score": value,
             "grade": grade,
             "report": report.strip(),
-            "note": note.strip()[:5000],
+            "note": note.strip(),
             "recorded_by": by,
         },
     )
@@ -550,8 +556,10 @@ def department_remove(*, by: Any, evaluation: Evaluation, note: str = "") -> Non
     if found is None:
         raise ServiceError("该项目没有登记部门评价")
     changes = {key: [text, ""] for key, text in _department_fields(found).items()}
+    if len(note.strip()) > 1000:
+        raise ServiceError(f"删除理由不能超过 1000 个字（现有 {len(note.strip())} 个字）")
     if note.strip():
-        changes["删除理由"] = ["", note.strip()[:1000]]
+        changes["删除理由"] = ["", note.strip()]
     found.delete()
     DepartmentEvaluationEvent.objects.create(evaluation=evaluation, actor=by, action="删除", changes=changes)
 
