@@ -45,6 +45,16 @@ import pytest  # noqa: E402
 from tests.web.world import World, build_world  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: no portal copy, rate count or throttle of another
+    test's rows (the cache lives on disk, beside the database that each test rolls back)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     """Two bureaus, three units, the seven personas and unit A's evaluations in every state."""

@@ -177,3 +177,22 @@ def test_the_whole_flow_through_the_pages(world: World, client) -> None:
     assert actions[-7:] == ["submit", "sign_off", "return", "submit", "sign_off", "approve", "publish"]
     page = client.get(reverse("evaluations:history", kwargs={"pk": pk})).content.decode()
     assert "满意度样本偏少" in page and "本区审核" in page and "已公开" in page
+
+
+def test_the_portal_year_lists_its_published_evaluations_a_page_at_a_time(world: World, client, monkeypatch) -> None:
+    from jixiao.web.evaluations.models import Evaluation
+    from jixiao.web.portal import views
+
+    published = world.evaluations["published_a"]
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    other = world.evaluations["draft_b"]
+    Evaluation.objects.filter(pk=other.pk).update(state="published", year=published.year)
+    url = reverse("portal:year", kwargs={"year": published.year})
+    first = client.get(url)
+    page = first.context["page"]
+    assert (page.paginator.count, page.number, len(page.object_list)) == (2, 1, 1)
+    assert "第 1 / 2 页" in first.content.decode() and "page=2" in first.content.decode()
+    second = client.get(url, {"page": "2"}).context["page"]
+    assert {page.object_list[0].pk, second.object_list[0].pk} == {published.pk, other.pk}
+    assert client.get(url, {"page": "abc"}).context["page"].number == 1
+    assert client.get(url, {"page": "99"}).context["page"].number == 2

@@ -214,13 +214,21 @@ AXES_ENABLE_ADMIN = False
 API_TOKEN_DAYS = env_int("JIXIAO_API_TOKEN_DAYS", 90, minimum=1, maximum=3660)
 #: Calls per key and clock minute; one more is answered 429 (jixiao/web/apirate.py).
 API_RATE_PER_MINUTE = env_int("JIXIAO_API_RATE_PER_MINUTE", 120, minimum=1)
-#: Django's cache, for the API rate limit: files in the instance directory, shared by the worker
-#: processes of one server (each process its own memory would multiply the limit by their number).
+#: Django's caches. ``default``: files in the instance directory, shared by the worker processes
+#: of one server, for what must be counted once for all of them (the API rate limit).
+#: ``pages``: each process's memory, for the portal's shared copies (docs/web.md#portal-cache):
+#: a copy read from memory costs nothing, and a city's portal (thousands of published
+#: evaluations) fits in a few megabytes per process.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(INSTANCE_DIR / "cache"),
-    }
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "jixiao-portal-pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # --- uploads -----------------------------------------------------------------------------
@@ -257,6 +265,10 @@ SURVEY_PER_SURVEY_HOURS = env_int("JIXIAO_SURVEY_PER_SURVEY_HOURS", 24, minimum=
 #: One address, all surveys of the site: a safety limit against floods, far above the one above.
 SURVEY_RESPONSES_PER_CLIENT = env_int("JIXIAO_SURVEY_RESPONSES_PER_CLIENT", 1000, minimum=1)
 SURVEY_THROTTLE_MINUTES = env_int("JIXIAO_SURVEY_THROTTLE_MINUTES", 10, minimum=1, maximum=24 * 60)
+#: How long a shared copy of a public page lives at most (0: no copies). Publishing, withdrawing
+#: or correcting makes new copies at once; this bounds what the workflow does not see, such as a
+#: unit renamed in the admin (docs/web.md#portal-cache).
+PORTAL_CACHE_SECONDS = env_int("JIXIAO_PORTAL_CACHE_SECONDS", 300, minimum=0, maximum=24 * 3600)
 #: Where respondents reach the site (``https://jx.example.gov.cn``): the host in survey links,
 #: QR codes and posters. Unset: the address the person printing used, with a warning.
 PUBLIC_URL = public_url(env_str("JIXIAO_PUBLIC_URL"))

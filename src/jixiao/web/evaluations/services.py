@@ -50,6 +50,7 @@ from jixiao.web.evaluations.models import (
 from jixiao.web.evaluations.selectors import authored
 from jixiao.web.evaluations.workflow import EDITABLE, RETURN_ROLE, TRANSITIONS, Action, State, allowed
 from jixiao.web.jobs.services import render_after_freeze
+from jixiao.web.portal.cache import publication_changed
 from jixiao.web.results.services import copy_tallies, tally_findings
 from jixiao.web.reviews.models import ReviewComment
 from jixiao.web.targets.services import approved_for, prefill_indicators
@@ -129,6 +130,8 @@ def _claim(
             raise TransitionRefused(f"此自评当前状态为“{State(fresh.state).label}”，不能{doing}")
         raise EditConflict(_conflict_message(evaluation, doing))
     evaluation.refresh_from_db(fields=["state", "lock_version", "updated_at", "published_at", "corrected_at"])
+    if State.PUBLISHED in (before, new_state):
+        publication_changed()  # published, withdrawn, corrected: the portal's copies are stale
     return before
 
 

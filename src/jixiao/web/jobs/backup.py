@@ -42,12 +42,21 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from jixiao.web.portal.cache import publication_changed
+
 FORMAT = "jixiao-backup"
 FORMAT_VERSION = 1
 #: Not backed up: derived at migrate (content types, permissions are matched by natural key),
 #: or transient (sessions, the queue and its job records).
 SKIPPED = frozenset(
-    {"contenttypes.contenttype", "auth.permission", "sessions.session", "django_tasks_db.dbtaskresult", "jobs.job"}
+    {
+        "contenttypes.contenttype",
+        "auth.permission",
+        "sessions.session",
+        "django_tasks_db.dbtaskresult",
+        "jobs.job",
+        "portal.publicationgeneration",  # derived: the restore starts a new generation
+    }
 )
 #: Models whose rows must be absent for an instance to count as empty.
 DATA_MODELS = ("auth.user", "accounts.bureau", "evaluations.evaluation", "surveys.survey")
@@ -316,6 +325,7 @@ def restore(source: Path, say: Say = print) -> dict[str, int]:
             expected = {label: count for label, count in manifest["counts"].items() if count}
             if loaded != expected:
                 raise BackupError(f"恢复的行数与备份清单不符（{_difference(expected, loaded)}），已全部撤销")
+            publication_changed()  # no copy of the empty portal survives the restore
             verdict = audit_chain_verdict()
             broken = verdict.broken.message() if verdict.broken else None
             recorded = manifest["audit_chain"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -9,8 +10,10 @@ from jixiao.web.evaluations.assessments import assess_version
 from jixiao.web.evaluations.downloads import FORMATS
 from jixiao.web.evaluations.presenters import report_response
 from jixiao.web.portal import selectors
+from jixiao.web.portal.cache import shared_copy
 
 
+@shared_copy
 def index(request: HttpRequest) -> HttpResponse:
     years = selectors.published_years()
     if years and "all" not in request.GET:
@@ -18,18 +21,25 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/index.html", {"years": years})
 
 
+#: Published evaluations listed on one page of a year (a city publishes thousands).
+PAGE_SIZE = 50
+
+
+@shared_copy
 def year(request: HttpRequest, year: int) -> HttpResponse:
     q = request.GET.get("q", "")[:100].strip()
+    page = Paginator(selectors.published_in(year, q), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "year": year,
         "years": selectors.published_years(),
-        "evaluations": selectors.published_in(year, q),
+        "page": page,
         "summary": selectors.summary(year),
         "q": q,
     }
     return render(request, "portal/year.html", context)
 
 
+@shared_copy
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.get_published(pk)
     assert evaluation.current_version is not None

@@ -7,7 +7,6 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -42,9 +41,9 @@ def overview_xlsx(data: Overview) -> bytes:
     for offset, row in enumerate(data.rows):
         r = offset + 3
         version = row.version
-        _text(sheet, r, 1, row.unit.code)
-        _text(sheet, r, 2, row.unit.name)
-        _text(sheet, r, 3, row.evaluation.project if row.evaluation else "")
+        _text(sheet, r, 1, row.code)
+        _text(sheet, r, 2, row.name)
+        _text(sheet, r, 3, row.project)
         _text(sheet, r, 4, row.state_label)
         if version is not None:
             _number(sheet, r, 5, version.total)
@@ -52,8 +51,7 @@ def overview_xlsx(data: Overview) -> bytes:
             _number(sheet, r, 7, version.execution_rate)
             for column, count in ((8, version.p0_count), (9, version.p1_count), (10, version.p2_count)):
                 _number(sheet, r, column, count)
-            assert row.evaluation is not None
-            _text(sheet, r, 11, f"{timezone.localtime(row.evaluation.updated_at):%Y-%m-%d %H:%M}")
+            _text(sheet, r, 11, row.updated)
     sheet.freeze_panes = "A3"
     out = BytesIO()
     book.save(out)

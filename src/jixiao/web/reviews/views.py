@@ -53,7 +53,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     bureau = _bureau(request)
     filters, years = _filters(request, bureau)
     may_review = allowed(Action.APPROVE, scope_of(request.user).bureau_roles.get(bureau.pk, frozenset()))
-    data = selectors.overview(bureau, filters, may_review=may_review)
+    page_text = request.GET.get("page", "1")
+    page = int(page_text) if page_text.isdigit() and 0 < len(page_text) < 7 else 1
+    data = selectors.overview(bureau, filters, may_review=may_review, page=page)
+    paging = request.GET.copy()
+    paging.pop("page", None)
     context = {
         "data": data,
         "bureaus": bureaus_for_user(request.user),
@@ -61,7 +65,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "kinds": choices(EvaluationKind),
         "states": selectors.STATE_FILTERS,
         "sorts": selectors.SORTS.items(),
-        "query": request.GET.urlencode(),
+        "query": paging.urlencode(),
     }
     return render(request, "reviews/overview.html", context)
 
@@ -70,7 +74,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def overview_export(request: HttpRequest) -> HttpResponse:
     bureau = _bureau(request)
     filters, _ = _filters(request, bureau)
-    data = selectors.overview(bureau, filters)
+    data = selectors.overview(bureau, filters, page=None)
     name = f"{bureau.name}{filters.year}年度绩效自评汇总.xlsx"
     return download(overview_xlsx(data), name, XLSX)
 

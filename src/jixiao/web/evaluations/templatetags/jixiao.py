@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from jixiao.core.model import EvaluationKind
 from jixiao.core.numbers import fmt as core_fmt
@@ -77,3 +79,30 @@ def moment(value: datetime | None) -> str:
 def duration(value: timedelta | None) -> str:
     """A span in 天 / 小时 / 分钟 (never ``0:30:00``)."""
     return timetext.duration(value) if value is not None else ""
+
+
+@register.simple_tag
+def field_input(f: Any) -> str:
+    """One input named by its document path (``f``: a BoundField of the editor).
+
+    Built here rather than by including a template for each cell: the indicators page shows
+    hundreds of inputs, and an include per cell was most of the page's time
+    (docs/performance.md#deadline-week)."""
+    if f.kind in ("textarea", "lines"):
+        rows = 4 if f.kind == "lines" else 3
+        return format_html('<textarea name="{}" id="{}" rows="{}">{}</textarea>', f.name, f.id, rows, f.value)
+    if f.kind == "select":
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((value, _SELECTED if value == f.value else "", label) for value, label in f.choices),
+        )
+        return format_html('<select name="{}" id="{}">{}</select>', f.name, f.id, options)
+    if f.kind == "date":
+        return format_html('<input type="date" name="{}" id="{}" value="{}">', f.name, f.id, f.value)
+    decimal = _DECIMAL if f.kind == "number" else ""
+    return format_html('<input type="text" name="{}" id="{}" value="{}"{}>', f.name, f.id, f.value, decimal)
+
+
+_SELECTED = mark_safe(" selected")
+_DECIMAL = mark_safe(' inputmode="decimal"')
