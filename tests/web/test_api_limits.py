@@ -132,3 +132,30 @@ def test_the_limit_is_declared_on_every_operation() -> None:
     for path, methods in paths.items():
         for method, spec in methods.items():
             assert {"401", "403", "429"} <= set(spec["responses"]), f"{method} {path}"
+
+
+def test_keys_made_moved_and_deleted_are_in_the_audit_chain(world: World) -> None:
+    from jixiao.web.evaluations.models import AuditAction, AuditEvent
+    from jixiao.web.evaluations.selectors import audit_chain_verdict
+
+    token = _token(world.tokens["prep_a"])
+    made = AuditEvent.objects.filter(action=AuditAction.TOKEN_CREATE, changes__密钥=f"{token.prefix}…").get()
+    assert made.changes["账号"] == "prep_a" and made.changes["有效期至"][0] is None
+    admin = Client()
+    admin.force_login(world.admin)
+    url = reverse("admin:accounts_apitoken_change", args=[token.pk])
+    before = timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M")
+    later = timezone.localtime(timezone.now() + timedelta(days=30)).replace(second=0, microsecond=0)
+    response = admin.post(url, {"expires_at_0": f"{later:%Y-%m-%d}", "expires_at_1": f"{later:%H:%M:%S}"})
+    assert response.status_code == 302
+    moved = AuditEvent.objects.get(action=AuditAction.TOKEN_EXPIRY)
+    assert moved.actor == world.admin and moved.changes["有效期至"] == [before, f"{later:%Y-%m-%d %H:%M}"]
+    # Saving the page again without a change records nothing more.
+    admin.post(url, {"expires_at_0": f"{later:%Y-%m-%d}", "expires_at_1": f"{later:%H:%M:%S}"})
+    assert AuditEvent.objects.filter(action=AuditAction.TOKEN_EXPIRY).count() == 1
+    delete = reverse("admin:accounts_apitoken_delete", args=[token.pk])
+    assert admin.post(delete, {"post": "yes"}).status_code == 302
+    revoked = AuditEvent.objects.get(action=AuditAction.TOKEN_REVOKE)
+    assert revoked.actor == world.admin and revoked.changes["密钥"] == f"{token.prefix}…"
+    assert _api(world.tokens["prep_a"]).get("/api/evaluations").status_code == 401
+    assert audit_chain_verdict().broken is None

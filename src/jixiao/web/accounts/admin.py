@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from jixiao.web.accounts.duties import staff_conflict
 from jixiao.web.accounts.models import ApiToken, Bureau, Membership, Unit
-from jixiao.web.accounts.services import membership_audit
+from jixiao.web.accounts.services import api_token_expiry_audit, api_token_revoke_audit, membership_audit
 
 
 @admin.register(Bureau)
@@ -160,3 +160,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    # A moved expiry and a deleted key go into the audit chain (docs/operations.md#audit-chain).
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
+        before = ApiToken.objects.filter(pk=obj.pk).values_list("expires_at", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            api_token_expiry_audit(by=request.user, token=obj, before=before)
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        api_token_revoke_audit(by=request.user, token=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for token in queryset.select_related("user"):
+            api_token_revoke_audit(by=request.user, token=token)
+        super().delete_queryset(request, queryset)

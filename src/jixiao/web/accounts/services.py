@@ -9,6 +9,7 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -22,13 +23,47 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def api_token_create(*, user: Any, name: str = "", expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+@transaction.atomic
+def api_token_create(
+    *, user: Any, name: str = "", expires_at: datetime | None = None, by: Any = None
+) -> tuple[ApiToken, str]:
     """A new key for ``user``: the row, and the key itself (never stored, shown once). Without
-    ``expires_at`` it works for ``API_TOKEN_DAYS`` days."""
+    ``expires_at`` it works for ``API_TOKEN_DAYS`` days. Recorded in the audit chain, made
+    ``by`` an administrator or (``None``) on the command line."""
+    from jixiao.web.evaluations.models import AuditAction  # here: evaluations imports these models
+
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     fields: dict[str, Any] = {"expires_at": expires_at} if expires_at is not None else {}
     token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=key_hash(key), **fields)
+    changes = {**token_changes(token), "有效期至": [None, _moment(token.expires_at)]}
+    account_audit(by=by, action=AuditAction.TOKEN_CREATE, changes=changes, note="" if by else "命令行创建")
     return token, key
+
+
+def api_token_expiry_audit(*, by: Any, token: ApiToken, before: datetime) -> None:
+    """An administrator moved a key's expiry (shortened it, or extended a key in use)."""
+    from jixiao.web.evaluations.models import AuditAction
+
+    if before != token.expires_at:
+        changes = {**token_changes(token), "有效期至": [_moment(before), _moment(token.expires_at)]}
+        account_audit(by=by, action=AuditAction.TOKEN_EXPIRY, changes=changes)
+
+
+def api_token_revoke_audit(*, by: Any, token: ApiToken) -> None:
+    """An administrator deleted a key: it stops working at once."""
+    from jixiao.web.evaluations.models import AuditAction
+
+    account_audit(by=by, action=AuditAction.TOKEN_REVOKE, changes=token_changes(token))
+
+
+def token_changes(token: ApiToken) -> dict[str, Any]:
+    """What a key's events record: whose key, which (its public prefix, never the key) and its use."""
+    return {"账号": token.user.get_username(), "密钥": f"{token.prefix}…", "用途": token.name}
+
+
+def _moment(value: datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
 
 
 class TokenRefused(Exception):

@@ -168,6 +168,9 @@ class AuditAction(Labelled):
     PASSWORD_CHANGE = "password_change", "修改密码"
     ROLE_GRANT = "role_grant", "授予角色"
     ROLE_REVOKE = "role_revoke", "撤销角色"
+    TOKEN_CREATE = "token_create", "创建接口密钥"
+    TOKEN_EXPIRY = "token_expiry", "修改接口密钥有效期"
+    TOKEN_REVOKE = "token_revoke", "删除接口密钥"
 
 
 
