@@ -167,3 +167,50 @@ def test_an_undeclared_top_level_key_is_refused_in_chinese(world: World) -> None
     response = client.post(f"/api/evaluations/{pk}/score", document | {"adjustd": 1}, content_type="application/json")
     assert response.status_code == 422
     assert re.search(r"[\u4e00-\u9fff]", response.json()["detail"]) and response.json()["errors"][0]["path"]
+
+
+def _nested_pairs() -> list[tuple[type[BaseModel], type]]:
+    from jixiao.core import model as core
+    from jixiao.web import apischemas as declared
+
+    names = ("UnitProfile", "Staffing", "Assets", "AssetPart", "ProjectInfo", "Goals", "Budget", "BudgetLine",
+             "Indicator", "IndicatorPart", "Satisfaction", "Narrative", "Problem", "Stated", "Judgement", "SignOff")  # fmt: skip
+    return [(getattr(declared, f"{name}In"), getattr(core, name)) for name in names]
+
+
+@pytest.mark.parametrize(("model", "core"), _nested_pairs(), ids=lambda item: item.__name__)
+def test_every_declared_part_has_the_cores_keys_and_refuses_others(model: type[BaseModel], core: type) -> None:
+    """Below the top level too, the schema's keys are the core's, and an unknown key is refused
+    (as the core refuses it, "未知字段")."""
+    assert _keys(model) == {field.name for field in dataclasses.fields(core)}
+    assert model.model_json_schema()["additionalProperties"] is False
+
+
+def _documents() -> list[tuple[str, dict[str, Any]]]:
+    """Every evaluation the repository writes down: the examples and the golden cases' inline ones,
+    as JSON carries them (dates as text)."""
+    import json
+
+    golden = Path(__file__).resolve().parents[1] / "golden"
+    found = [(path.name, yaml.safe_load(path.read_text(encoding="utf-8"))) for path in sorted(EXAMPLES.glob("*.yaml"))]
+    for path in sorted(golden.glob("*/*.yaml")):
+        case = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(case.get("evaluation"), dict):
+            found.append((f"{path.parent.name}/{path.name}", case["evaluation"]))
+    return [(name, json.loads(json.dumps(document, default=str))) for name, document in found]
+
+
+def test_every_evaluation_the_repository_writes_fits_the_declared_schema() -> None:
+    documents = _documents()
+    assert len(documents) > 20
+    for name, document in documents:
+        evaluation_file.parse_evaluation(document, name)  # the core reads it …
+        EvaluationDocumentIn.model_validate(document)  # … and the declaration describes it
+
+
+def test_a_typo_below_the_top_level_is_refused_by_the_declaration_as_by_the_core() -> None:
+    document = {"kind": "department", "year": 2021, "unit": {"name": "示例单位"}, "budget": {"adjustd": 100}}
+    with pytest.raises(ValueError, match="adjustd"):
+        EvaluationDocumentIn.model_validate(document)
+    with pytest.raises(evaluation_file.InputError, match="未知字段"):
+        evaluation_file.parse_evaluation(document)
