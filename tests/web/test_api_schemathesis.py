@@ -3,7 +3,8 @@ requests (valid and invalid parameters and bodies) are sent through Django's WSG
 a real key, and every answer must be declared (status, media type, body schema) and not a server
 error (docs/web.md#api-contract).
 
-Bounded: 25 examples per operation, derandomized (the same requests on every run), no deadline.
+Bounded: 25 examples per operation, derandomized (the same requests on every run), no deadline;
+the examples are sent in turn as four personas (preparer, head, reviewer, another bureau's reviewer).
 Generated numbers for ``pk`` and ``number`` are mapped onto the test data's evaluations,
 declarations and versions (and one that does not exist), so that most requests reach real data.
 """
@@ -56,12 +57,15 @@ def wsgi_requests(settings: Any) -> Iterator[None]:
 
 @pytest.fixture
 def known(world: World, wsgi_requests: None) -> dict[str, Any]:
-    """The ids a generated number is mapped onto, by path, and the key of the unit's preparer."""
+    """The ids a generated number is mapped onto, by path, and the keys of the personas calling."""
     draft = targets_world.declaration(world, "draft")
     report = targets_world.report_of(world)
     evaluations = [world.evaluations[key].pk for key in ("draft_a", "submitted_a", "published_a", "p0_a", "draft_b")]
     return {
-        "headers": {"Authorization": f"Bearer {world.tokens['prep_a']}"},
+        # Taken in turn, example by example: the unit's preparer and head, the bureau's reviewer, and
+        # a reviewer of another bureau (to whom this bureau's numbers are 404).
+        "personas": [world.tokens[name] for name in ("prep_a", "reviewer", "head_a", "reviewer_other")],
+        "calls": [0],
         "evaluations": [*evaluations, MISSING],
         "declarations": [draft.pk, report.declaration_id, MISSING],
         "monitoring": [report.pk, MISSING],
@@ -90,4 +94,7 @@ def test_every_answer_is_declared(case: Any, known: dict[str, Any]) -> None:
         parameters["pk"] = _onto(parameters["pk"], known[kind])
     if "number" in parameters:
         parameters["number"] = _onto(parameters["number"], known["numbers"])
-    case.call_and_validate(headers=known["headers"], checks=CHECKS)
+    personas, calls = known["personas"], known["calls"]
+    token = personas[calls[0] % len(personas)]
+    calls[0] += 1
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
