@@ -214,8 +214,8 @@ def counts(world: World) -> Counts:
 # --- processes ------------------------------------------------------------------------------------
 
 
-def _children(pid: int) -> list[int]:
-    found = []
+def _processes() -> Iterator[tuple[int, str, int]]:
+    """(pid, name, parent pid) of every process now running."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -223,10 +223,13 @@ def _children(pid: int) -> list[int]:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        match = re.search(r"^PPid:\s+(\d+)", status, re.M)
-        if match and int(match.group(1)) == pid:
-            found.append(int(entry.name))
-    return sorted(found)
+        name, parent = re.search(r"^Name:\s+(\S+)", status, re.M), re.search(r"^PPid:\s+(\d+)", status, re.M)
+        if name and parent:
+            yield int(entry.name), name.group(1), int(parent.group(1))
+
+
+def _children(pid: int) -> list[int]:
+    return sorted(child for child, _, parent in _processes() if parent == pid)
 
 
 def rss_mib(pid: int) -> float | None:
@@ -252,27 +255,13 @@ def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
 
 def postgres_cpu() -> float:
     """CPU of every PostgreSQL process (the postmaster with its reaped backends, and the live ones)."""
+    running = {pid: (name, parent) for pid, name, parent in _processes()}
     total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        name = re.search(r"^Name:\s+(\S+)", status, re.M)
-        if name and name.group(1) in {"postgres", "postmaster"}:
-            parent = re.search(r"^PPid:\s+(\d+)", status, re.M)
-            is_postmaster = parent is not None and not _is_postgres(int(parent.group(1)))
-            total += cpu_seconds(int(entry.name), reaped=is_postmaster)
+    for pid, (name, parent) in running.items():
+        if name in {"postgres", "postmaster"}:
+            is_postmaster = running.get(parent, ("", 0))[0] not in {"postgres", "postmaster"}
+            total += cpu_seconds(pid, reaped=is_postmaster)
     return total
-
-
-def _is_postgres(pid: int) -> bool:
-    try:
-        return re.search(r"^Name:\s+postgres", Path(f"/proc/{pid}/status").read_text(), re.M) is not None
-    except OSError:
-        return False
 
 
 def machine_busy() -> float:
