@@ -174,7 +174,8 @@ def _nested_pairs() -> list[tuple[type[BaseModel], type]]:
     from jixiao.web import apischemas as declared
 
     names = ("UnitProfile", "Staffing", "Assets", "AssetPart", "ProjectInfo", "Goals", "Budget", "BudgetLine",
-             "Indicator", "IndicatorPart", "Satisfaction", "Narrative", "Problem", "Stated", "Judgement", "SignOff")  # fmt: skip
+             "Indicator", "IndicatorPart", "Satisfaction", "Narrative", "Problem", "Stated", "Judgement",
+             "SignOff")  # fmt: skip
     return [(getattr(declared, f"{name}In"), getattr(core, name)) for name in names]
 
 

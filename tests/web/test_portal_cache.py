@@ -67,3 +67,17 @@ def test_no_copies_when_their_lifetime_is_zero(world: World, settings) -> None:
     Client().get(year)
     Unit.objects.filter(pk=world.unit_a.pk).update(name="测试区甲单位（改名）")
     assert "（改名）" in Client().get(year).content.decode()
+
+
+def test_only_the_pages_themselves_are_copied_not_searches_or_made_up_queries(world: World) -> None:
+    from django.core.cache import caches
+
+    published = world.fresh("published_a")
+    year = reverse("portal:year", kwargs={"year": published.year})
+    copies = caches["pages"]
+    for query in ({}, {"page": "1"}, {"q": "甲"}, {"q": "甲", "page": "1"}, {"x": "1"}, {"page": "01"}, {"page": "x"}):
+        assert Client().get(year, query).status_code == 200
+    assert len(copies._cache) == 2  # type: ignore[attr-defined]  # the page, and its page 1
+    Unit.objects.filter(pk=world.unit_a.pk).update(name="测试区甲单位（改名）")
+    assert "（改名）" in Client().get(year, {"q": "甲"}).content.decode()  # a search is always fresh
+    assert "（改名）" not in Client().get(year, {"page": "1"}).content.decode()

@@ -217,8 +217,7 @@ API_RATE_PER_MINUTE = env_int("JIXIAO_API_RATE_PER_MINUTE", 120, minimum=1)
 #: Django's caches. ``default``: files in the instance directory, shared by the worker processes
 #: of one server, for what must be counted once for all of them (the API rate limit).
 #: ``pages``: each process's memory, for the portal's shared copies (docs/web.md#portal-cache):
-#: a copy read from memory costs nothing, and a city's portal (thousands of published
-#: evaluations) fits in a few megabytes per process.
+#: a copy read from memory costs nothing.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -227,7 +226,9 @@ CACHES = {
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "jixiao-portal-pages",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        # At most about 20 MB a process (a year's list is some 20 KB, an evaluation's page 5 KB);
+        # beyond that the least used copies go and are made again when asked for.
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
 

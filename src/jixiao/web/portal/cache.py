@@ -8,12 +8,13 @@ the database that grows in the same transaction as each publication, withdrawal 
 (:func:`publication_changed`, called by the workflow's one state-changing step): once that
 commits, no server process on any machine serves a copy made before it, so a withdrawn
 evaluation is gone from the portal at the next request. Copies live in each process's memory
-(the ``pages`` cache) and expire after ``PORTAL_CACHE_SECONDS`` (for what the workflow does not
-see, such as a unit renamed in the admin).
+(the ``pages`` cache, a bounded number of them) and expire after ``PORTAL_CACHE_SECONDS`` (for
+what the workflow does not see, such as a unit renamed in the admin).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from hashlib import sha256
@@ -42,9 +43,21 @@ def _generation() -> int:
     return value or 0
 
 
-def _personal(request: HttpRequest) -> bool:
-    names = (settings.SESSION_COOKIE_NAME, *_PERSONAL_COOKIES)
-    return request.method != "GET" or any(name in request.COOKIES for name in names)
+#: The one query a shared copy may have: a page number as the portal's pager writes it.
+_PAGE = re.compile(r"[1-9][0-9]{0,3}")
+
+
+def _shared(request: HttpRequest) -> bool:
+    """Whether this request may be answered with (and make) a shared copy: a GET from a visitor
+    without a session or message cookie, for the page itself or one of its numbered pages. A
+    search (``?q=``) or any other query is answered afresh: the copies stay as few as the pages
+    (a visitor cannot fill the memory with made-up queries)."""
+    if request.method != "GET":
+        return False
+    if any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, *_PERSONAL_COOKIES)):
+        return False
+    query = request.GET
+    return not query or (list(query) == ["page"] and _PAGE.fullmatch(query["page"]) is not None)
 
 
 def shared_copy(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -52,7 +65,7 @@ def shared_copy(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if _personal(request):
+        if not _shared(request):
             return view(request, *args, **kwargs)
         key = "jixiao:portal:" + sha256(f"{_generation()}|{request.get_full_path()}".encode()).hexdigest()
         copies = caches["pages"]
