@@ -1,7 +1,7 @@
-"""Schemathesis against the API, in process: for every operation in /api/openapi.json, generated
-requests (valid and invalid parameters and bodies) are sent through Django's WSGI application with
-a real key, and every answer must be declared (status, media type, body schema) and not a server
-error (docs/web.md#api-contract).
+"""Schemathesis against the API on a live test server: for every operation in /api/openapi.json,
+generated requests (valid and invalid parameters and bodies) are sent over HTTP to the site that
+pytest-django's ``live_server`` runs (the test database behind it) with real keys, and every answer
+must be declared (status, media type, body schema) and not a server error (docs/web.md#api-contract).
 
 Bounded: 25 examples per operation, derandomized (the same requests on every run), no deadline;
 the examples are sent in turn as four personas (preparer, head, reviewer, another bureau's reviewer).
@@ -11,13 +11,10 @@ declarations and versions (and one that does not exist), so that most requests r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -34,29 +31,25 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 #: A number no test object has: the operation answers 404.
 MISSING = 987_654_321
 
-#: Loaded when the module is collected (the description needs no database), one test per operation.
+#: Read when the module is collected (through the WSGI application: no server is needed for the
+#: description), one test per operation; the requests themselves go to the live server over HTTP.
 #: Not ``schemathesis.pytest.from_fixture``: its lazy loading reads a pytest attribute pytest 9 no longer has.
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application, headers={"Host": "testserver"})
+_served = schemathesis.openapi.from_wsgi("/api/openapi.json", application, headers={"Host": "testserver"})
+schema = schemathesis.openapi.from_dict(_served.raw_schema)
 
 
 @pytest.fixture
-def wsgi_requests(settings: Any) -> Iterator[None]:
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]  # schemathesis's WSGI host
+def live_api(live_server: Any, settings: Any) -> str:
+    """The site on a live server; its address."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     # One key sends a few hundred requests a minute here: the rate limit (its 429 is tested in
     # test_api_limits.py) would answer most of them before they reach the operation.
     settings.API_RATE_PER_MINUTE = 1_000_000
-    # As Django's test client does: a request must not close the connection holding the test's transaction.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    return str(live_server.url)
 
 
 @pytest.fixture
-def known(world: World, wsgi_requests: None) -> dict[str, Any]:
+def known(world: World, live_api: str) -> dict[str, Any]:
     """The ids a generated number is mapped onto, by path, and the keys of the personas calling."""
     draft = targets_world.declaration(world, "draft")
     report = targets_world.report_of(world)
@@ -66,6 +59,7 @@ def known(world: World, wsgi_requests: None) -> dict[str, Any]:
         # a reviewer of another bureau (to whom this bureau's numbers are 404).
         "personas": [world.tokens[name] for name in ("prep_a", "reviewer", "head_a", "reviewer_other")],
         "calls": [0],
+        "url": live_api,
         "evaluations": [*evaluations, MISSING],
         "declarations": [draft.pk, report.declaration_id, MISSING],
         "monitoring": [report.pk, MISSING],
@@ -97,4 +91,4 @@ def test_every_answer_is_declared(case: Any, known: dict[str, Any]) -> None:
     personas, calls = known["personas"], known["calls"]
     token = personas[calls[0] % len(personas)]
     calls[0] += 1
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+    case.call_and_validate(base_url=known["url"], headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
