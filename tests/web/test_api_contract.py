@@ -176,7 +176,13 @@ def _nested_pairs() -> list[tuple[type[BaseModel], type]]:
     names = ("UnitProfile", "Staffing", "Assets", "AssetPart", "ProjectInfo", "Goals", "Budget", "BudgetLine",
              "Indicator", "IndicatorPart", "Satisfaction", "Narrative", "Problem", "Stated", "Judgement",
              "SignOff")  # fmt: skip
-    return [(getattr(declared, f"{name}In"), getattr(core, name)) for name in names]
+    from jixiao.core.targets import model as targets
+    from jixiao.core.targets import monitoring
+
+    pairs = [(getattr(declared, f"{name}In"), getattr(core, name)) for name in names]
+    pairs += [(declared.FundsIn, targets.Funds), (declared.TargetIndicatorIn, targets.TargetIndicator)]
+    return [*pairs, (declared.MonitoringBudgetIn, monitoring.MonitoringBudget),
+            (declared.IndicatorReportIn, monitoring.IndicatorReport)]  # fmt: skip
 
 
 @pytest.mark.parametrize(("model", "core"), _nested_pairs(), ids=lambda item: item.__name__)

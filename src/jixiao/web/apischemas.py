@@ -15,8 +15,9 @@ from ninja import NinjaAPI, Schema
 from pydantic import BaseModel, ConfigDict, Field
 
 from jixiao.core.model import SatisfactionSource, Tier
+from jixiao.core.targets.monitoring import DeviationReason, Likelihood
 from jixiao.core.values import Direction
-from jixiao.ingest import evaluation_file
+from jixiao.ingest import evaluation_file, targets_file
 
 # --- error bodies -------------------------------------------------------------------------------------
 
@@ -334,6 +335,74 @@ class EvaluationDocumentIn(BaseModel):
     skipped_rows: list[list[str]] = Field(default_factory=list, description="导入时跳过的占位行：[单元格, 原文]")
 
 
+# --- declarations and monitoring reports (docs/targets.md#files) ---------------------------------------
+
+
+class FundsIn(BaseModel):
+    """``funds``: 资金（万元）."""
+
+    model_config = _PART
+    total: Figure | None = Field(None, description="项目总金额（整个实施期）")
+    request: Figure | None = Field(None, description="本年度申请金额")
+    fiscal: Figure | None = Field(None, description="其中：财政拨款")
+    carryover: Figure | None = Field(None, description="上年结转")
+    other: Figure | None = Field(None, description="其他资金")
+
+
+class TargetIndicatorIn(BaseModel):
+    """One 三级指标 of a declaration, with its 年度指标值."""
+
+    model_config = _PART
+    l1: str = Field(description="一级指标")
+    l2: str = Field(description="二级指标")
+    name: str = Field(description="三级指标")
+    target: MeasureIn | None = Field(None, description=f"年度指标值（{_MEASURE}）")
+    direction: str | None = _choice(
+        [*(d.value for d in Direction), *evaluation_file.DIRECTION_ALIASES], "指标性质；不写时按指标值读"
+    )
+    unit: str = Field("", description="计量单位")
+    weight: Figure | None = Field(None, description="分值")
+    scoring: str = Field("", description="评（扣）分标准")
+    explanation: str = Field("", description="指标解释")
+    value_source: str = Field("", description="数据来源")
+    last_year: MeasureIn | None = Field(None, description=f"上年实际完成值（{_MEASURE}）")
+    below_last_year_reason: str = Field("", description="指标值低于上年实际的理由")
+    library_code: str = Field("", description="取自指标库的编号")
+
+
+class MonitoringBudgetIn(BaseModel):
+    """``budget`` of a monitoring report (万元)."""
+
+    model_config = _PART
+    initial: Figure | None = Field(None, description="年初预算")
+    added: Figure = Field(0, description="追加")
+    reduced: Figure = Field(0, description="调减")
+    spent: Figure | None = Field(None, description="截至本期支出")
+
+
+class IndicatorReportIn(BaseModel):
+    """One indicator of a monitoring report."""
+
+    model_config = _PART
+    name: str = Field(description="三级指标")
+    l1: str = Field("", description="一级指标")
+    l2: str = Field("", description="二级指标")
+    target: MeasureIn | None = Field(None, description="年度指标值（有批复的申报时取自申报）")
+    direction: str | None = _choice([*(d.value for d in Direction), *evaluation_file.DIRECTION_ALIASES], "指标性质")
+    to_date: MeasureIn | None = Field(None, description=f"截至本期实际完成值（{_MEASURE}）")
+    expected: MeasureIn | None = Field(None, description=f"全年预计完成值（{_MEASURE}）")
+    likelihood: str = _choice(
+        [*(item.value for item in Likelihood), *targets_file.LIKELIHOOD_ALIASES], "完成可能性", Likelihood.CERTAIN.value
+    )
+    reasons: list[str] | str = Field(
+        default_factory=list,
+        description="偏差原因（列表，或用逗号、顿号分隔的文本）："
+        + "、".join(sorted({*(r.value for r in DeviationReason), *targets_file.REASON_ALIASES})),
+    )
+    reason_note: str = Field("", description="偏差原因说明")
+    measures: str = Field("", description="纠偏措施")
+
+
 class DeclarationDocumentIn(BaseModel):
     """A performance target declaration (绩效目标申报, docs/targets.md#files), top level as the core reads it."""
 
@@ -354,10 +423,10 @@ class DeclarationDocumentIn(BaseModel):
     implementing_unit: str = Field("", description="实施单位")
     period_start: int | None = Field(None, description="实施期起始年度")
     period_end: int | None = Field(None, description="实施期终止年度")
-    funds: dict[str, Any] = Field(default_factory=dict, description="资金（万元）：total、request、fiscal……")
+    funds: FundsIn = Field(default_factory=_empty(FundsIn), description="资金（万元）")
     overall_goal: str = Field("", description="总体目标（实施期）")
     annual_goal: str = Field("", description="年度目标")
-    indicators: list[dict[str, Any]] = Field(default_factory=list, description="绩效指标：l1、l2、name、target……")
+    indicators: list[TargetIndicatorIn] = Field(default_factory=list, description="绩效指标")
     sources: dict[str, str] = Field(default_factory=dict, description="数据来源：字段路径 → 出处")
 
 
@@ -375,8 +444,8 @@ class MonitoringDocumentIn(BaseModel):
     unit: str | None = Field(None, description="忽略：取自本监控表的单位")
     project: str = Field("", description="项目名称")
     round: str = Field("", description="轮次，如 2025年1—7月")
-    budget: dict[str, Any] = Field(default_factory=dict, description="预算执行（万元）：initial、added、reduced、spent")
-    indicators: list[dict[str, Any]] = Field(default_factory=list, description="指标：name、to_date、expected……")
+    budget: MonitoringBudgetIn = Field(default_factory=_empty(MonitoringBudgetIn), description="预算执行（万元）")
+    indicators: list[IndicatorReportIn] = Field(default_factory=list, description="指标")
     sources: dict[str, str] = Field(default_factory=dict, description="数据来源：字段路径 → 出处")
 
 
