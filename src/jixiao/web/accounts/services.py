@@ -65,7 +65,6 @@ def _moment(value: datetime) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
-
 class TokenRefused(Exception):
     """A known key that may not be used now: expired, or its user locked out (the API answers
     ``status`` with ``detail``, docs/web.md#api-limits)."""
