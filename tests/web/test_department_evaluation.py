@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from jixiao.web.accounts.models import Unit
 from jixiao.web.evaluations.errors import ServiceError
-from jixiao.web.evaluations.models import Evaluation, EvaluationVersion
+from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.results import selectors, services
 from jixiao.web.results.models import DepartmentEvaluation, DepartmentEvaluationEvent, RuleTableRecord
 from tests.web.world import YEAR, World
@@ -25,31 +24,13 @@ pytestmark = pytest.mark.django_db
 DONE = date(YEAR + 1, 3, 31)
 
 
-def _client(world: World, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.users[persona])
-    return client
-
-
-def _project(world: World, name: str, amount: str, unit: Unit | None = None) -> Evaluation:
-    evaluation = Evaluation.objects.create(
-        unit=unit or world.unit_a, year=YEAR, kind="project", project=name, framework=world.framework
-    )
-    version = EvaluationVersion.objects.create(
-        evaluation=evaluation, number=1, document={"budget": {"adjusted": amount, "unit": "万元"}}
-    )
-    evaluation.current_version = version
-    evaluation.save(update_fields=["current_version"])
-    return evaluation
-
-
 def _record(world: World, evaluation: Evaluation, persona: str = "prep_a", **extra: Any) -> DepartmentEvaluation:
     fields: dict[str, Any] = {"evaluator": "区教育局", "completed": DONE, **extra}
     return services.department_record(by=world.users[persona], evaluation=evaluation, **fields)
 
 
 def test_recording_changing_and_removing_are_each_recorded(world: World) -> None:
-    project = _project(world, "校舍维修", "100")
+    project = world.project("校舍维修", "100")
     found = _record(world, project, score="88.5", grade="良", report="区教评〔2025〕3号")
     assert (found.evaluator, found.completed, found.score, found.grade) == ("区教育局", DONE, Decimal("88.5"), "良")
     assert found.recorded_by == world.prep_a
@@ -76,7 +57,7 @@ def test_recording_changing_and_removing_are_each_recorded(world: World) -> None
 
 @pytest.mark.parametrize("persona", ["prep_b", "reviewer_other", "admin"])
 def test_only_the_unit_and_its_bureaus_reviewer_may_record(world: World, persona: str) -> None:
-    project = _project(world, "校舍维修", "100")
+    project = world.project("校舍维修", "100")
     with pytest.raises(PermissionDenied, match="只有本单位的填报人、单位负责人或本局的财政审核人可以登记部门评价"):
         _record(world, project, persona=persona)
     _record(world, project)
@@ -86,10 +67,10 @@ def test_only_the_unit_and_its_bureaus_reviewer_may_record(world: World, persona
 
 
 def test_another_units_user_gets_404_on_the_page(world: World) -> None:
-    project = _project(world, "校舍维修", "100")
+    project = world.project("校舍维修", "100")
     url = f"/results/evaluations/{project.pk}/department/"
-    assert _client(world, "prep_b").get(url).status_code == 404
-    answer = _client(world, "prep_b").post(url, {"evaluator": "区教育局", "completed": DONE.isoformat()})
+    assert world.client("prep_b").get(url).status_code == 404
+    answer = world.client("prep_b").post(url, {"evaluator": "区教育局", "completed": DONE.isoformat()})
     assert answer.status_code == 404
     assert not DepartmentEvaluation.objects.exists()
 
@@ -109,7 +90,7 @@ def test_another_units_user_gets_404_on_the_page(world: World) -> None:
     ],
 )
 def test_bad_figures_are_refused_in_chinese(world: World, fields: dict[str, Any], message: str) -> None:
-    project = _project(world, "校舍维修", "100")
+    project = world.project("校舍维修", "100")
     with pytest.raises(ServiceError, match=message.replace("（", "\\（").replace("）", "\\）")):
         _record(world, project, **fields)
     assert not DepartmentEvaluation.objects.exists()
@@ -122,15 +103,15 @@ def test_a_department_evaluation_is_recorded_on_projects_only(world: World) -> N
 
 
 def test_the_form_records_and_shows_chinese_errors(world: World) -> None:
-    project = _project(world, "校舍维修", "100")
-    detail = _client(world, "prep_a").get(f"/evaluations/{project.pk}/").content.decode()
+    project = world.project("校舍维修", "100")
+    detail = world.client("prep_a").get(f"/evaluations/{project.pk}/").content.decode()
     url = f"/results/evaluations/{project.pk}/department/"
     assert url in detail
     # the reviewer reaches it from the review page of the project, not from a 部门整体 one
-    assert url in _client(world, "reviewer").get(f"/review/{project.pk}/").content.decode()
+    assert url in world.client("reviewer").get(f"/review/{project.pk}/").content.decode()
     draft = world.fresh("draft_a")
-    assert "/department/" not in _client(world, "prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
-    client = _client(world, "prep_a")
+    assert "/department/" not in world.client("prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
+    client = world.client("prep_a")
     page = client.post(url, {"evaluator": "区教育局", "completed": "2025年3月"}, follow=True).content.decode()
     assert "完成日期应写成“2025-03-31”的形式" in page
     assert not DepartmentEvaluation.objects.exists()
@@ -142,7 +123,7 @@ def test_the_form_records_and_shows_chinese_errors(world: World) -> None:
     page = client.get(url).content.decode()
     assert "本项目尚未登记部门评价" in page and "删除理由" in page
     # the unit's administrator reads the page without the form
-    admin_page = _client(world, "admin").get(url).content.decode()
+    admin_page = world.client("admin").get(url).content.decode()
     assert "删除" in admin_page and "登记部门评价</button>" not in admin_page
 
 
@@ -150,9 +131,9 @@ def test_coverage_counts_department_evaluations_by_number_and_money(world: World
     draft = world.fresh("draft_a")
     lines = draft.current_version.document["budget"]["by_nature"]
     project_money = Decimal(next(line["adjusted"] for line in lines if line["name"] == "项目支出"))
-    first = _project(world, "校舍维修", "100")
-    _project(world, "教师培训", "50")
-    third = _project(world, "课后服务", "30")
+    first = world.project("校舍维修", "100")
+    world.project("教师培训", "50")
+    third = world.project("课后服务", "30")
     _record(world, first)
     _record(world, third, persona="reviewer")
     RuleTableRecord.objects.create(bureau=world.bureau, year=YEAR, data={"coverage": {"self": 100, "department": 70}})
@@ -167,13 +148,13 @@ def test_coverage_counts_department_evaluations_by_number_and_money(world: World
         "本年度部门评价项目 2 个，占全部 3 个项目的 66.67%；涉及资金 130.00 万元，"
         f"占项目资金 {project_money:.2f} 万元的 {share}%，未达到不低于 70% 的要求。"
     )
-    page = _client(world, "reviewer").get("/results/coverage/", {"year": YEAR}).content.decode()
+    page = world.client("reviewer").get("/results/coverage/", {"year": YEAR}).content.decode()
     # the page states the bureau's total (every unit's project money) and each unit's row
     assert "本年度部门评价项目 2 个，占全部 3 个项目的 66.67%；涉及资金 130.00 万元" in page
     assert "部门评价不低于 70%" in page and "尚未在系统中记录" not in page
     assert '<td class="num">2</td><td class="num">130.00</td><td class="num">66.67%</td>' in page
     # the 部门整体 result page and the review page say the same
-    detail = _client(world, "prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
+    detail = world.client("prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
     assert sentence in detail
 
 
@@ -181,9 +162,9 @@ def test_a_unit_with_projects_but_no_department_evaluation_is_told_so(world: Wor
     draft = world.fresh("draft_a")
     lines = draft.current_version.document["budget"]["by_nature"]
     project_money = Decimal(next(line["adjusted"] for line in lines if line["name"] == "项目支出"))
-    _project(world, "校舍维修", "100")
-    _project(world, "教师培训", "50")
-    detail = _client(world, "prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
+    world.project("校舍维修", "100")
+    world.project("教师培训", "50")
+    detail = world.client("prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
     assert (
         f"本年度没有记录部门评价的项目（全部 2 个项目，项目资金 {project_money:.2f} 万元），部门评价覆盖率为 0，"
         "未达到不低于 60% 的要求。"
@@ -198,12 +179,12 @@ def _queries(world: World) -> int:
 
 
 def test_coverage_takes_the_same_queries_whatever_the_number_of_units(world: World) -> None:
-    _record(world, _project(world, "校舍维修", "100"))
+    _record(world, world.project("校舍维修", "100"))
     one = _queries(world)
     for index in range(5):
         unit = Unit.objects.create(bureau=world.bureau, code=f"X{index:03}", name=f"测试区单位{index}")
         for name in ("甲项目", "乙项目"):
-            project = _project(world, name, "20", unit=unit)
+            project = world.project(name, "20", unit=unit)
             if name == "甲项目":
                 DepartmentEvaluation.objects.create(
                     evaluation=project, evaluator="主管部门", completed=DONE, recorded_by=world.reviewer

@@ -7,7 +7,6 @@ import copy
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -30,12 +29,6 @@ from tests.web.world import YEAR, World, clean_document, pdf_upload
 pytestmark = pytest.mark.django_db
 
 
-def _client(world: World, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.users[persona])
-    return client
-
-
 def _item(world: World, measure: str = "建立项目库动态调整机制") -> RectificationItem:
     return services.item_create(
         by=world.reviewer,
@@ -50,7 +43,7 @@ def _item(world: World, measure: str = "建立项目库动态调整机制") -> R
 
 def test_an_item_goes_from_issued_to_closed_with_evidence_and_every_step_recorded(world: World) -> None:
     item = _item(world)
-    unit, bureau = _client(world, "prep_a"), _client(world, "reviewer")
+    unit, bureau = world.client("prep_a"), world.client("reviewer")
     assert unit.post(f"/results/rectification/{item.pk}/start/").status_code == 302
     # feeding back without a file is refused, and says what is missing
     response = unit.post(f"/results/rectification/{item.pk}/feed_back/", {"feedback": "已建立机制"}, follow=True)
@@ -95,9 +88,9 @@ def test_the_unit_cannot_approve_and_the_bureau_cannot_feed_back(world: World) -
 
 def test_overdue_items_are_flagged_in_the_list(world: World) -> None:
     _item(world)
-    page = _client(world, "reviewer").get("/results/rectification/", {"overdue": "1"}).content.decode()
+    page = world.client("reviewer").get("/results/rectification/", {"overdue": "1"}).content.decode()
     assert "项目储备不足" in page and "逾期" in page
-    assert "项目储备不足" not in _client(world, "prep_b").get("/results/rectification/").content.decode()
+    assert "项目储备不足" not in world.client("prep_b").get("/results/rectification/").content.decode()
 
 
 def test_next_years_evaluation_lists_last_years_items_and_flags_a_copied_measure(world: World) -> None:
@@ -108,7 +101,7 @@ def test_next_years_evaluation_lists_last_years_items_and_flags_a_copied_measure
     evaluation_services.evaluation_save_document(
         evaluation=draft, document=document, by=world.prep_a, expected_lock_version=draft.lock_version
     )
-    page = _client(world, "prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
+    page = world.client("prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
     assert "上年整改事项" in page and "项目储备不足" in page
     assert "MEASURE_REPEATED_OPEN" in page or "逐字相同" in page
     version = EvaluationVersion.objects.get(pk=draft.current_version_id)
@@ -126,7 +119,7 @@ def test_next_years_evaluation_lists_last_years_items_and_flags_a_copied_measure
 
 def test_the_bureau_issues_items_from_an_evaluations_problems_and_a_finding(world: World) -> None:
     evaluation = world.fresh("signed_a")
-    bureau = _client(world, "reviewer")
+    bureau = world.client("reviewer")
     bureau.post(f"/results/evaluations/{evaluation.pk}/rectification/", {"deadline": "2022-06-30"})
     problems = [p["problem"] for p in evaluation.current_version.document["narrative"]["problems"]]
     made = RectificationItem.objects.filter(evaluation=evaluation, source=Source.SELF_EVALUATION.value)
@@ -173,7 +166,7 @@ def test_the_application_follows_the_rule_table_and_the_unit_sees_only_its_confi
     assert line_a.suggested == line_a.budget  # 良: no change
     assert any("予以保障" in reason for reason in line_a.reasons), (line_a.score, line_a.reasons)
     # the unit sees nothing before confirmation
-    unit = _client(world, "prep_a")
+    unit = world.client("prep_a")
     assert "予以保障" not in unit.get("/results/application/").content.decode()
     services.line_adjust(by=world.reviewer, line=line_a, amount=Decimal("123.40"), note="按会议决定")
     line_a.refresh_from_db()
@@ -184,7 +177,7 @@ def test_the_application_follows_the_rule_table_and_the_unit_sees_only_its_confi
     assert world.unit_b.name not in page
     with pytest.raises(ServiceError, match="确认，不能重新生成"):
         services.application_build(by=world.reviewer, bureau=world.bureau, year=year)
-    export = _client(world, "reviewer").get("/results/application/export.xlsx", {"year": year})
+    export = world.client("reviewer").get("/results/application/export.xlsx", {"year": year})
     sheet = load_workbook(BytesIO(export.content)).active
     assert sheet.cell(row=2, column=1).value == "单位 / 项目"
     assert {sheet.cell(row=r, column=9).value for r in (3, 4)} >= {123.4}
@@ -197,7 +190,7 @@ def test_a_bad_rule_table_is_refused_on_the_page_with_the_band_named(world: Worl
         "  - {grade: 良, min: 80, max: 89, suggestion: 予以保障}\n"
         "  - {grade: 差, min: 0, max: 80, suggestion: 取消, change: -100}\n"
     )
-    response = _client(world, "reviewer").post("/results/rules/", {"year": "2020", "rules": text}, follow=True)
+    response = world.client("reviewer").post("/results/rules/", {"year": "2020", "rules": text}, follow=True)
     assert "“良”（80–89 分）与“优”（90–100 分）之间缺少 89–90 分" in response.content.decode()
     assert not Application.objects.exists()
 
@@ -221,7 +214,7 @@ def test_a_reevaluated_score_replaces_the_computed_one(world: World) -> None:
 def test_a_reviewer_rescores_a_sample_with_own_values_and_the_difference_is_kept(world: World) -> None:
     evaluation = world.fresh("signed_a")
     indicators = evaluation.current_version.document["indicators"]
-    client = _client(world, "reviewer")
+    client = world.client("reviewer")
     # the reviewer finds the first indicator's actual value at half its target
     target = indicators[0]["target"]
     response = client.post(
@@ -261,34 +254,20 @@ def test_the_portal_summarises_the_years_published_results_only(world: World) ->
     assert "平均自评得分" not in Client().get(f"/public/{world.evaluations['approved_a'].year}/").content.decode()
 
 
-def _project(world: World, name: str, amount: str, year: int = YEAR) -> Any:
-    from jixiao.web.evaluations.models import Evaluation
-
-    evaluation = Evaluation.objects.create(
-        unit=world.unit_a, year=year, kind="project", project=name, framework=world.framework
-    )
-    version = EvaluationVersion.objects.create(
-        evaluation=evaluation, number=1, document={"budget": {"adjusted": amount, "unit": "万元"}}
-    )
-    evaluation.current_version = version
-    evaluation.save(update_fields=["current_version"])
-    return evaluation
-
-
 def test_coverage_counts_project_evaluations_against_the_units_project_money(world: World) -> None:
     draft = world.fresh("draft_a")
     lines = draft.current_version.document["budget"]["by_nature"]
     project_money = Decimal(next(line["adjusted"] for line in lines if line["name"] == "项目支出"))
-    first = _project(world, "校舍维修", "100")
-    _project(world, "教师培训", "50")
+    first = world.project("校舍维修", "100")
+    world.project("教师培训", "50")
     ReEvaluation.objects.create(evaluation=first, reviewer=world.reviewer, document={}, total=Decimal(80))
-    page = _client(world, "reviewer").get("/results/coverage/", {"year": YEAR}).content.decode()
+    page = world.client("reviewer").get("/results/coverage/", {"year": YEAR}).content.decode()
     share = (Decimal(15000) / project_money).quantize(Decimal("0.01"))
     assert f"{share}%" in page
     assert "本年度单位自评项目 2 个" in page
     assert "本年度财政评价项目 1 个" in page
     # the unit's 部门整体 evaluation states the same sentence
-    detail = _client(world, "prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
+    detail = world.client("prep_a").get(f"/evaluations/{draft.pk}/").content.decode()
     assert "评价覆盖面" in detail
     assert f"涉及资金 150.00 万元，占项目资金 {project_money:.2f} 万元的 {share}%" in detail
 
@@ -297,7 +276,7 @@ def test_a_unit_with_project_money_but_no_project_evaluation_falls_short(world: 
     draft_b = world.fresh("draft_b")
     lines = draft_b.current_version.document["budget"]["by_nature"]
     money = Decimal(next(line["adjusted"] for line in lines if line["name"] == "项目支出"))
-    detail = _client(world, "prep_b").get(f"/evaluations/{draft_b.pk}/").content.decode()
+    detail = world.client("prep_b").get(f"/evaluations/{draft_b.pk}/").content.decode()
     assert f"本年度项目支出 {money:.2f} 万元，没有单位自评的项目，未达到不低于 100% 的要求" in detail
 
 
@@ -312,7 +291,7 @@ def test_removing_an_evaluations_evidence_keeps_the_same_file_of_a_rectification
         evaluation=draft, item=world.evidence["draft_a"], by=world.prep_a, expected_lock_version=draft.lock_version
     )
     assert evidence_path(attached.sha256).exists()
-    response = _client(world, "reviewer").get(f"/results/rectification/{item.pk}/evidence/{attached.pk}/")
+    response = world.client("reviewer").get(f"/results/rectification/{item.pk}/evidence/{attached.pk}/")
     assert response.status_code == 200
 
 
@@ -323,13 +302,13 @@ def test_the_report_says_what_became_of_last_years_items(world: World) -> None:
     RectificationItem.objects.filter(pk=item.pk).update(state=ItemState.FED_BACK.value)
     draft = world.fresh("draft_a")
     url = reverse("evaluations:version_report", kwargs={"pk": draft.pk, "number": 1, "fmt": "html"})
-    page = _client(world, "prep_a").get(url).content.decode()
+    page = world.client("prep_a").get(url).content.decode()
     assert "上年度整改事项共 1 项：已反馈 1 项。" in page
     assert "1.上年问题：项目储备不足；整改措施：建立项目库动态调整机制；落实情况：已反馈。" in page
     # a unit with no items last year: the section is as before
     draft_b = world.fresh("draft_b")
     url_b = reverse("evaluations:version_report", kwargs={"pk": draft_b.pk, "number": 1, "fmt": "html"})
-    assert "上年度整改事项" not in _client(world, "prep_b").get(url_b).content.decode()
+    assert "上年度整改事项" not in world.client("prep_b").get(url_b).content.decode()
 
 
 def test_a_monitoring_decision_becomes_a_rectification_item_once(world: World) -> None:
@@ -337,7 +316,7 @@ def test_a_monitoring_decision_becomes_a_rectification_item_once(world: World) -
     decision = targets_services.decision_record(
         report=report, decision=Decision.SUSPEND, reason="执行进度严重滞后", by=world.reviewer
     )
-    reviewer = _client(world, "reviewer")
+    reviewer = world.client("reviewer")
     url = f"/results/monitoring-decisions/{decision.pk}/rectification/"
     refused = reviewer.post(url, {"measure": ""}, follow=True)
     assert "整改事项须写明整改措施" in refused.content.decode() and not RectificationItem.objects.exists()
@@ -352,6 +331,6 @@ def test_a_monitoring_decision_becomes_a_rectification_item_once(world: World) -
     assert item.deadline == date(2025, 9, 30) and item.events.get().action == "下发"
     again = reviewer.post(url, {"measure": "再来一次"}, follow=True)
     assert "已经下发过整改事项" in again.content.decode() and RectificationItem.objects.count() == 1
-    page = _client(world, "prep_a").get(f"/targets/monitoring/report/{report.pk}/").content.decode()
+    page = world.client("prep_a").get(f"/targets/monitoring/report/{report.pk}/").content.decode()
     assert f'href="/results/rectification/{item.pk}/"' in page and "整改事项（下发）" in page
     assert "下发整改事项" not in page  # the unit sees the item, not the form

@@ -17,12 +17,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from jixiao.core.model import EvaluationKind
 from jixiao.web.accounts.models import Bureau, Membership, Role, Unit
 from jixiao.web.accounts.services import api_token_create
 from jixiao.web.evaluations import demo, services
-from jixiao.web.evaluations.models import Evaluation, Evidence, FrameworkRecord
+from jixiao.web.evaluations.models import Evaluation, EvaluationVersion, Evidence, FrameworkRecord
 from jixiao.web.evaluations.workflow import State
 
 PERSONAS = ("anon", "prep_a", "head_a", "prep_b", "reviewer", "reviewer_other", "admin")
@@ -87,6 +88,24 @@ class World:
         return services.evaluation_create(
             unit=unit, year=year, kind=EvaluationKind.DEPARTMENT, framework=self.framework, by=by, document=document
         )
+
+    def project(self, name: str, amount: str, unit: Unit | None = None, year: int = YEAR) -> Evaluation:
+        """A bare 项目支出 evaluation of ``unit`` (unit A) with only its full-year budget, for coverage."""
+        evaluation = Evaluation.objects.create(
+            unit=unit or self.unit_a, year=year, kind="project", project=name, framework=self.framework
+        )
+        version = EvaluationVersion.objects.create(
+            evaluation=evaluation, number=1, document={"budget": {"adjusted": amount, "unit": "万元"}}
+        )
+        evaluation.current_version = version
+        evaluation.save(update_fields=["current_version"])
+        return evaluation
+
+    def client(self, persona: str) -> Client:
+        """A browser signed in as ``persona``."""
+        signed_in = Client()
+        signed_in.force_login(self.users[persona])
+        return signed_in
 
 
 def _bring(world: World, evaluation: Evaluation, state: State) -> Evaluation:

@@ -517,13 +517,13 @@ def department_record(
     if completed is None:
         raise ServiceError("请填写部门评价的完成日期")
     value = _department_score(score)
-    grade = grade.strip()
+    grade, report, note = grade.strip(), report.strip(), note.strip()
     if grade and grade not in selectors.GRADES:
         raise ServiceError(f"部门评价等级应为{'、'.join(selectors.GRADES)}之一")
-    if len(report.strip()) > 300:
+    if len(report) > 300:
         raise ServiceError("评价报告的文号或标题不能超过 300 个字")
-    if len(note.strip()) > 5000:
-        raise ServiceError(f"说明不能超过 5000 个字（现有 {len(note.strip())} 个字）")
+    if len(note) > 5000:
+        raise ServiceError(f"说明不能超过 5000 个字（现有 {len(note)} 个字）")
     before = DepartmentEvaluation.objects.select_for_update().filter(evaluation=evaluation).first()
     old = _department_fields(before)
     found, _ = DepartmentEvaluation.objects.update_or_create(
@@ -533,12 +533,12 @@ def department_record(
             "completed": completed,
             "score": value,
             "grade": grade,
-            "report": report.strip(),
-            "note": note.strip(),
+            "report": report,
+            "note": note,
             "recorded_by": by,
         },
     )
-    found.refresh_from_db()
+    found.refresh_from_db()  # the score as stored (two decimals), for the record of the change
     new = _department_fields(found)
     changes = {key: [old.get(key, ""), text] for key, text in new.items() if old.get(key, "") != text}
     if before is None or changes:
@@ -552,14 +552,15 @@ def department_record(
 def department_remove(*, by: Any, evaluation: Evaluation, note: str = "") -> None:
     """Remove the record (e.g. entered on the wrong project); the removal and what it said are kept."""
     _may_record_department(by, evaluation)
+    note = note.strip()
+    if len(note) > 1000:
+        raise ServiceError(f"删除理由不能超过 1000 个字（现有 {len(note)} 个字）")
     found = DepartmentEvaluation.objects.select_for_update().filter(evaluation=evaluation).first()
     if found is None:
         raise ServiceError("该项目没有登记部门评价")
     changes = {key: [text, ""] for key, text in _department_fields(found).items()}
-    if len(note.strip()) > 1000:
-        raise ServiceError(f"删除理由不能超过 1000 个字（现有 {len(note.strip())} 个字）")
-    if note.strip():
-        changes["删除理由"] = ["", note.strip()]
+    if note:
+        changes["删除理由"] = ["", note]
     found.delete()
     DepartmentEvaluationEvent.objects.create(evaluation=evaluation, actor=by, action="删除", changes=changes)
 

@@ -86,10 +86,6 @@ class Row:
     def state_label(self) -> str:
         return State(self.state).label if self.evaluation_pk is not None else "未填报"
 
-    @property
-    def total(self) -> Decimal | None:
-        return self.version.total if self.version else None
-
 
 @dataclass
 class Overview:
